@@ -1,0 +1,312 @@
+//! Command-line entry point of `runner`: argument parsing and dispatch to the library.
+
+use runner::boot::{self, BootOpts};
+use runner::{config, console, matrix, read_file, summary, write_file};
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: runner <command> [args]
+
+commands:
+  verify-config <dotconfig> <fragment>...
+      check every option the fragments request (later fragments win) is in .config
+  boot --kernel <bzImage> --initrd <cpio> --log <console.log> --timeout <secs>
+       [--icount] [--append \"<kernel args>\"] [--mem 1G] [--smp 2]
+       [--qemu qemu-system-x86_64] [--quiet] [--interactive]
+      boot under QEMU/TCG; exit 0 ok, 2 timeout, 3 crash, 4 qemu missing
+      (--interactive: terminal attached, no log, no timeout)
+  parse --log <console.log> --variant <name> --out <results.json> [--matrix-out <matrix.tsv>]
+      turn a console log into results.json (and the errno matrix TSV)
+  summary [--host <cargo-test-output.txt>]... <results.json>...
+      per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures
+  matrix-diff <name=matrix.tsv>...
+      compare matrix TSVs; exit 1 if they differ
+";
+
+/// Exit status for command-line mistakes.
+const EXIT_USAGE: u8 = 64;
+
+struct Args {
+    opts: HashMap<String, Vec<String>>,
+    positional: Vec<String>,
+}
+
+impl Args {
+    /// Split `args` into `--name value` / `--name=value` options, flags and positionals.
+    fn parse(args: &[String], valued: &[&str], flags: &[&str]) -> Result<Args, String> {
+        let mut a = Args {
+            opts: HashMap::new(),
+            positional: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let Some(opt) = arg.strip_prefix("--") else {
+                a.positional.push(arg.clone());
+                continue;
+            };
+            let (name, inline) = match opt.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (opt, None),
+            };
+            if flags.contains(&name) && inline.is_none() {
+                a.opts
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(String::new());
+            } else if valued.contains(&name) {
+                let v = match inline {
+                    Some(v) => v,
+                    None => it
+                        .next()
+                        .ok_or_else(|| format!("--{name} needs a value"))?
+                        .clone(),
+                };
+                a.opts.entry(name.to_string()).or_default().push(v);
+            } else {
+                return Err(format!("unknown option --{name}"));
+            }
+        }
+        Ok(a)
+    }
+    fn get(&self, name: &str) -> Option<&str> {
+        self.opts
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+    fn need(&self, name: &str) -> Result<&str, String> {
+        self.get(name)
+            .ok_or_else(|| format!("--{name} is required"))
+    }
+    fn flag(&self, name: &str) -> bool {
+        self.opts.contains_key(name)
+    }
+}
+
+/// Outcome of a command: an exit status, or a usage error / runtime error message.
+enum Fail {
+    Usage(String),
+    Error(String),
+}
+
+fn usage<T>(r: Result<T, String>) -> Result<T, Fail> {
+    r.map_err(Fail::Usage)
+}
+
+fn error<T>(r: Result<T, String>) -> Result<T, Fail> {
+    r.map_err(Fail::Error)
+}
+
+fn verify_config(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(args, &[], &[]))?;
+    let [dotconfig, fragments @ ..] = a.positional.as_slice() else {
+        return Err(Fail::Usage(
+            "verify-config needs <dotconfig> <fragment>...".into(),
+        ));
+    };
+    if fragments.is_empty() {
+        return Err(Fail::Usage(
+            "verify-config needs at least one fragment".into(),
+        ));
+    }
+    let text = |p: &str| error(read_file(p)).map(|d| String::from_utf8_lossy(&d).into_owned());
+    let cfg = text(dotconfig)?;
+    let mut frags = Vec::new();
+    for f in fragments {
+        frags.push((f.clone(), text(f)?));
+    }
+    let (n, bad) = error(config::verify(&cfg, &frags))?;
+    for line in &bad {
+        println!("{line}");
+    }
+    if bad.is_empty() {
+        println!("verify-config: all {n} requested options present");
+        Ok(0)
+    } else {
+        Ok(1)
+    }
+}
+
+fn boot_cmd(args: &[String]) -> Result<u8, Fail> {
+    let valued = [
+        "kernel", "initrd", "log", "timeout", "append", "mem", "smp", "qemu",
+    ];
+    let a = usage(Args::parse(
+        args,
+        &valued,
+        &["icount", "quiet", "interactive"],
+    ))?;
+    if let Some(p) = a.positional.first() {
+        return Err(Fail::Usage(format!("boot: unexpected argument {p:?}")));
+    }
+    let interactive = a.flag("interactive");
+    let timeout = match a.get("timeout") {
+        Some(t) => usage(
+            t.parse::<u64>()
+                .map_err(|_| format!("--timeout: not a number of seconds: {t:?}")),
+        )?,
+        None if interactive => 0,
+        None => return Err(Fail::Usage("--timeout is required".into())),
+    };
+    let o = BootOpts {
+        kernel: usage(a.need("kernel"))?.to_string(),
+        initrd: usage(a.need("initrd"))?.to_string(),
+        log: if interactive {
+            String::new()
+        } else {
+            usage(a.need("log"))?.to_string()
+        },
+        timeout,
+        icount: a.flag("icount"),
+        append: a.get("append").unwrap_or("").to_string(),
+        mem: a.get("mem").unwrap_or("1G").to_string(),
+        smp: a.get("smp").unwrap_or("2").to_string(),
+        qemu: a.get("qemu").unwrap_or("qemu-system-x86_64").to_string(),
+        quiet: a.flag("quiet"),
+        interactive,
+    };
+    let code = if interactive {
+        boot::interactive(&o)
+    } else {
+        boot::run(&o)
+    };
+    Ok(u8::try_from(code).unwrap_or(1))
+}
+
+fn parse_cmd(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(
+        args,
+        &["log", "variant", "out", "matrix-out"],
+        &[],
+    ))?;
+    if let Some(p) = a.positional.first() {
+        return Err(Fail::Usage(format!("parse: unexpected argument {p:?}")));
+    }
+    let log = usage(a.need("log"))?;
+    let data = error(read_file(log))?;
+    let res = console::parse_log(&data, usage(a.need("variant"))?, log);
+    error(write_file(
+        usage(a.need("out"))?,
+        &console::to_json(&res).to_pretty(),
+    ))?;
+    if let Some(m) = a.get("matrix-out") {
+        if !res.matrix.rows.is_empty() {
+            error(write_file(m, &matrix::to_tsv(&res.matrix)))?;
+        }
+    }
+    let count = |o| res.suites.iter().map(|s| s.count(o)).sum::<usize>();
+    println!(
+        "parse: {}: {} suites, {} passed, {} failed, {} skipped, {} splats, guest finished: {}",
+        res.variant,
+        res.suites.len(),
+        count(console::Outcome::Pass),
+        count(console::Outcome::Fail),
+        count(console::Outcome::Skip),
+        res.splats.len(),
+        if res.guest_finished { "yes" } else { "no" }
+    );
+    Ok(0)
+}
+
+fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(args, &["host"], &[]))?;
+    let mut sections = Vec::new();
+    for path in &a.positional {
+        let sec = read_file(path)
+            .and_then(|d| summary::from_results(&String::from_utf8_lossy(&d), path))
+            .unwrap_or_else(|e| summary::broken(path, &e));
+        sections.push(sec);
+    }
+    for path in a.opts.get("host").into_iter().flatten() {
+        let row = match read_file(path) {
+            Ok(d) => summary::from_cargo(&String::from_utf8_lossy(&d)),
+            Err(e) => summary::Row {
+                name: "host/cargo-test".into(),
+                failed: 1,
+                notes: vec![format!("FAIL {e}")],
+                ..Default::default()
+            },
+        };
+        sections.push(summary::Section {
+            title: format!("host ({path})"),
+            rows: vec![row],
+            splats: Vec::new(),
+        });
+    }
+    if sections.is_empty() {
+        return Err(Fail::Usage(
+            "summary needs at least one results.json or --host file".into(),
+        ));
+    }
+    let (text, totals) = summary::render(&sections);
+    print!("{text}");
+    Ok(u8::from(totals[1] > 0))
+}
+
+fn matrix_diff(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(args, &[], &[]))?;
+    if a.positional.is_empty() {
+        return Err(Fail::Usage("matrix-diff needs <name=matrix.tsv>...".into()));
+    }
+    let mut tables = Vec::new();
+    for arg in &a.positional {
+        let (name, path) = usage(
+            arg.split_once('=')
+                .ok_or_else(|| format!("matrix-diff: expected name=path, got {arg:?}")),
+        )?;
+        let data = error(read_file(path))?;
+        tables.push((
+            name.to_string(),
+            error(matrix::parse_tsv(&String::from_utf8_lossy(&data), path))?,
+        ));
+    }
+    match matrix::diff(&tables) {
+        Ok(n) => {
+            let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+            println!(
+                "matrix-diff: {n} rows identical across {}",
+                names.join(", ")
+            );
+            Ok(0)
+        }
+        Err(lines) => {
+            println!("matrix-diff: tables differ ({} rows)", lines.len());
+            for l in lines.iter().take(20) {
+                println!("{l}");
+            }
+            Ok(1)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let result = match cmd.as_str() {
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        "verify-config" => verify_config(rest),
+        "boot" => boot_cmd(rest),
+        "parse" => parse_cmd(rest),
+        "summary" => summary_cmd(rest),
+        "matrix-diff" => matrix_diff(rest),
+        other => Err(Fail::Usage(format!("unknown command {other:?}"))),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail::Usage(msg)) => {
+            eprintln!("runner: {msg}\n\n{USAGE}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Fail::Error(msg)) => {
+            eprintln!("runner: error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

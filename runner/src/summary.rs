@@ -1,0 +1,222 @@
+//! `runner summary`: reads results.json files and `cargo test` output, prints per-variant
+//! tables, splats and a final `N passed, N failed, N skipped` line.
+
+use crate::json::{self, Json};
+
+/// One row of the table plus the indented notes (failures and skips) under it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Row {
+    pub name: String,
+    pub passed: u64,
+    pub failed: u64,
+    pub skipped: u64,
+    pub notes: Vec<String>,
+}
+
+/// One variant (or the host) with its rows and splat lines.
+#[derive(Debug, Default, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub rows: Vec<Row>,
+    pub splats: Vec<String>,
+}
+
+fn field<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a Json, String> {
+    v.get(key)
+        .ok_or_else(|| format!("{ctx}: missing \"{key}\""))
+}
+
+fn text<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a str, String> {
+    field(v, key, ctx)?
+        .as_str()
+        .ok_or_else(|| format!("{ctx}: \"{key}\" is not a string"))
+}
+
+fn list<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a [Json], String> {
+    field(v, key, ctx)?
+        .as_arr()
+        .ok_or_else(|| format!("{ctx}: \"{key}\" is not an array"))
+}
+
+/// Build a section from the text of a results.json written by `runner parse`.
+pub fn from_results(data: &str, origin: &str) -> Result<Section, String> {
+    let doc = json::parse(data).map_err(|e| format!("{origin}: {e}"))?;
+    let variant = text(&doc, "variant", origin)?;
+    let log = doc
+        .get("log")
+        .and_then(Json::as_str)
+        .unwrap_or("console.log");
+    field(&doc, "guest_finished", origin)?
+        .as_bool()
+        .ok_or_else(|| format!("{origin}: bad guest_finished"))?;
+    let mut sec = Section {
+        title: format!("{variant} ({origin})"),
+        ..Default::default()
+    };
+    for s in list(&doc, "suites", origin)? {
+        let mut row = Row {
+            name: text(s, "name", origin)?.to_string(),
+            ..Default::default()
+        };
+        for c in list(s, "cases", origin)? {
+            let (name, reason) = (text(c, "name", origin)?, text(c, "reason", origin)?);
+            match text(c, "result", origin)? {
+                "pass" => row.passed += 1,
+                "fail" => {
+                    row.failed += 1;
+                    row.notes.push(format!("FAIL {name}: {reason}"));
+                }
+                "skip" => {
+                    row.skipped += 1;
+                    row.notes.push(format!("SKIP {name}: {reason}"));
+                }
+                other => return Err(format!("{origin}: unknown result {other:?}")),
+            }
+        }
+        sec.rows.push(row);
+    }
+    for s in list(&doc, "splats", origin)? {
+        let line = field(s, "line", origin)?
+            .as_int()
+            .ok_or_else(|| format!("{origin}: bad splat line"))?;
+        sec.splats.push(format!(
+            "SPLAT {variant} {log}:{line}: {}",
+            text(s, "text", origin)?
+        ));
+    }
+    Ok(sec)
+}
+
+/// Build the `host/cargo-test` row from `cargo test` output.
+pub fn from_cargo(data: &str) -> Row {
+    let mut row = Row {
+        name: "host/cargo-test".into(),
+        ..Default::default()
+    };
+    let mut seen = false;
+    for line in data.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.split_once("test result:").map(|(_, r)| r) {
+            seen = true;
+            for part in rest.split([';', '.']) {
+                let mut w = part.split_whitespace();
+                if let (Some(n), Some(word)) =
+                    (w.next().and_then(|n| n.parse::<u64>().ok()), w.next())
+                {
+                    match word {
+                        "passed" => row.passed += n,
+                        "failed" => row.failed += n,
+                        "ignored" => row.skipped += n,
+                        _ => {}
+                    }
+                }
+            }
+        } else if let Some(name) = line
+            .strip_prefix("test ")
+            .and_then(|l| l.strip_suffix(" ... FAILED"))
+        {
+            row.notes.push(format!("FAIL {name}"));
+        } else if let Some((name, why)) = line
+            .strip_prefix("test ")
+            .and_then(|l| l.split_once(" ... ignored"))
+        {
+            let why = why.trim_start_matches(',').trim();
+            row.notes.push(format!(
+                "SKIP {name}: {}",
+                if why.is_empty() { "ignored" } else { why }
+            ));
+        }
+    }
+    if !seen {
+        row.failed += 1;
+        row.notes
+            .push("FAIL no `test result:` line in cargo test output".into());
+    }
+    row
+}
+
+/// A section standing for a file that could not be read or parsed: one failure.
+pub fn broken(origin: &str, err: &str) -> Section {
+    let row = Row {
+        name: format!("results {origin}"),
+        failed: 1,
+        notes: vec![format!("FAIL {err}")],
+        ..Default::default()
+    };
+    Section {
+        title: origin.to_string(),
+        rows: vec![row],
+        splats: Vec::new(),
+    }
+}
+
+/// Render everything; returns the text and the totals `(passed, failed, skipped)`.
+pub fn render(sections: &[Section]) -> (String, [u64; 3]) {
+    let mut out = String::new();
+    let mut tot = [0u64; 3];
+    let width = sections
+        .iter()
+        .flat_map(|s| &s.rows)
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    for sec in sections {
+        out.push_str(&format!("== {} ==\n", sec.title));
+        out.push_str(&format!(
+            "{:<width$}  {:>6}  {:>6}  {:>7}\n",
+            "suite", "passed", "failed", "skipped"
+        ));
+        for r in &sec.rows {
+            out.push_str(&format!(
+                "{:<width$}  {:>6}  {:>6}  {:>7}\n",
+                r.name, r.passed, r.failed, r.skipped
+            ));
+            for n in &r.notes {
+                out.push_str(&format!("    {n}\n"));
+            }
+            tot[0] += r.passed;
+            tot[1] += r.failed;
+            tot[2] += r.skipped;
+        }
+        for s in &sec.splats {
+            out.push_str(s);
+            out.push('\n');
+            tot[1] += 1;
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed, {} skipped\n",
+        tot[0], tot[1], tot[2]
+    ));
+    (out, tot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_output() {
+        let out = "test a ... ok\ntest b ... FAILED\ntest c ... ignored, slow\n\
+                   test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out\n\
+                   test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        let r = from_cargo(out);
+        assert_eq!((r.passed, r.failed, r.skipped), (5, 1, 1));
+        assert_eq!(r.notes, vec!["FAIL b", "SKIP c: slow"]);
+        assert_eq!(from_cargo("nothing").failed, 1);
+    }
+
+    #[test]
+    fn results_and_totals() {
+        let doc = r#"{"variant":"rust","log":"c.log","guest_finished":true,"suites":[{"name":"s","cases":[
+            {"name":"a","result":"pass","reason":""},{"name":"b","result":"skip","reason":"why"}]}],
+            "splats":[{"line":3,"text":"WARNING: x"}]}"#;
+        let sec = from_results(doc, "r.json").unwrap();
+        assert_eq!(sec.splats, vec!["SPLAT rust c.log:3: WARNING: x"]);
+        let (text, tot) = render(&[sec, broken("gone.json", "missing")]);
+        assert_eq!(tot, [1, 2, 1]);
+        assert!(text.ends_with("\n1 passed, 2 failed, 1 skipped\n"));
+        assert!(from_results("{\"variant\":1}", "x").is_err());
+    }
+}

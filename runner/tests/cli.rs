@@ -1,0 +1,401 @@
+//! Integration tests: run the `runner` binary on the sample logs, configs, TSVs and fake
+//! QEMU scripts under tests/data/.
+
+use runner::json::{self, Json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch directory per test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("runner-test-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(args)
+        .output()
+        .expect("run runner");
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        s(&out.stdout),
+        s(&out.stderr),
+    )
+}
+
+fn parse_to_json(log: &str, dir: &Path, extra: &[&str]) -> Json {
+    let out = dir.join("results.json");
+    let out = out.to_str().expect("utf-8 path");
+    let mut args = vec!["parse", "--log", log, "--variant", "rust", "--out", out];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    json::parse(&std::fs::read_to_string(out).expect("results.json")).expect("valid JSON")
+}
+
+fn suite<'a>(doc: &'a Json, name: &str) -> &'a Json {
+    let suites = doc.get("suites").and_then(Json::as_arr).expect("suites");
+    suites
+        .iter()
+        .find(|s| s.get("name").and_then(Json::as_str) == Some(name))
+        .expect(name)
+}
+
+fn counts(s: &Json) -> [i64; 3] {
+    ["passed", "failed", "skipped"].map(|k| s.get(k).and_then(Json::as_int).expect(k))
+}
+
+fn cases(s: &Json) -> Vec<(String, String, String)> {
+    let get = |c: &Json, k: &str| c.get(k).and_then(Json::as_str).unwrap_or("?").to_string();
+    let list = s.get("cases").and_then(Json::as_arr).expect("cases");
+    list.iter()
+        .map(|c| (get(c, "name"), get(c, "result"), get(c, "reason")))
+        .collect()
+}
+
+#[test]
+fn help_lists_commands() {
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for cmd in [
+        "verify-config",
+        "boot",
+        "parse",
+        "summary",
+        "matrix-diff",
+        "--icount",
+    ] {
+        assert!(out.contains(cmd), "{cmd}");
+    }
+    assert_eq!(run(&["bogus"]).0, 64);
+}
+
+#[test]
+fn verify_config_reports_dropped_options() {
+    let (code, out, _) = run(&[
+        "verify-config",
+        &data("dotconfig"),
+        &data("base.config"),
+        &data("rust.config"),
+    ]);
+    assert_eq!(code, 1);
+    let rust = data("rust.config");
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        vec![
+            format!("verify-config: CONFIG_DEBUG_INFO requested <not set> by {rust}, but .config has: =y"),
+            format!("verify-config: CONFIG_RUST requested =y by {rust}, but .config has: <not set>"),
+        ]
+    );
+    let (code, out, _) = run(&["verify-config", &data("dotconfig"), &data("kunit.config")]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "verify-config: all 4 requested options present\n")
+    );
+    let (code, _, err) = run(&["verify-config", &data("dotconfig"), "/nonexistent.config"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.config"));
+}
+
+#[test]
+fn parse_passing_run_with_kunit_and_matrix() {
+    let dir = scratch("parse-pass");
+    let tsv = dir.join("matrix.tsv");
+    let doc = parse_to_json(
+        &data("pass.log"),
+        &dir,
+        &["--matrix-out", tsv.to_str().expect("path")],
+    );
+    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
+    assert_eq!(
+        doc.get("console_tail")
+            .and_then(Json::as_arr)
+            .map(<[Json]>::len),
+        Some(0)
+    );
+    assert_eq!(
+        doc.get("splats").and_then(Json::as_arr).map(<[Json]>::len),
+        Some(0)
+    );
+
+    let k = suite(&doc, "kunit/pidfd_autokill");
+    assert_eq!(k.get("kind").and_then(Json::as_str), Some("kunit"));
+    assert_eq!(counts(k), [3, 1, 1]);
+    let kc = cases(k);
+    assert_eq!(
+        kc[2],
+        (
+            "pidfd_autokill_params/flags=1".into(),
+            "fail".into(),
+            "not ok".into()
+        )
+    );
+    assert_eq!(kc[3].2, "unsupported flag");
+    assert_eq!(counts(suite(&doc, "kunit/rust_helpers")), [1, 0, 0]);
+
+    // Interleaved kernel line ignored, XFAIL counts as a pass.
+    let t = suite(&doc, "pidfd/pidfd_test");
+    assert_eq!(
+        (counts(t), t.get("exit_code")),
+        ([3, 0, 0], Some(&Json::Int(0)))
+    );
+    let f = suite(&doc, "pidfd/pidfd_fdinfo_test");
+    assert_eq!(
+        cases(f)[1],
+        (
+            "fdinfo_ns".into(),
+            "skip".into(),
+            "CONFIG_PID_NS not set".into()
+        )
+    );
+    assert!(doc
+        .get("suites")
+        .and_then(Json::as_arr)
+        .expect("suites")
+        .iter()
+        .all(|s| { s.get("name").and_then(Json::as_str) != Some("guest/boot") }));
+
+    let tsv = std::fs::read_to_string(tsv).expect("matrix written");
+    assert_eq!(
+        tsv,
+        "# flags=4\n# modes=5\n# kernel=7.3\nindex\tresult\n0\tok\n1\tok\n2\tok\n3\tE6\n4\tEPERM\n5\tENOMEM\n6\tok\n"
+    );
+}
+
+#[test]
+fn parse_crashed_run() {
+    let dir = scratch("parse-crash");
+    let tsv = dir.join("matrix.tsv");
+    let doc = parse_to_json(
+        &data("crash.log"),
+        &dir,
+        &["--matrix-out", tsv.to_str().expect("path")],
+    );
+    assert!(!tsv.exists(), "no matrix rows, no TSV");
+    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(false)));
+    let w = suite(&doc, "pidfd/pidfd_wait");
+    let wc = cases(w);
+    assert_eq!(wc[1].2, "pidfd_wait.c:42: Expected 0 == ret (-22)");
+    assert_eq!(
+        wc[2],
+        (
+            "wait_nohang".into(),
+            "fail".into(),
+            "skip without a reason".into()
+        )
+    );
+    assert_eq!(wc[3].0, "wait_quoted \"q\" \\ \u{1} \u{fffd}");
+    assert_eq!(counts(w), [2, 2, 0]);
+    assert!(cases(suite(&doc, "pidfd/pidfd_hang"))[1]
+        .2
+        .contains("rc=124"));
+    assert_eq!(
+        cases(suite(&doc, "pidfd/pidfd_silent"))[0].0,
+        "pidfd/pidfd_silent: no TAP output"
+    );
+    assert_eq!(
+        cases(suite(&doc, "pidfd/pidfd_rc"))[1].0,
+        "pidfd/pidfd_rc: exit status 3"
+    );
+    assert_eq!(counts(suite(&doc, "pidfd/pidfd_skipall")), [0, 0, 1]);
+    let crash = cases(suite(&doc, "pidfd/pidfd_crash"));
+    assert!(crash
+        .iter()
+        .any(|c| c.0 == "pidfd/pidfd_crash: no suite-end marker"));
+    let boot = suite(&doc, "guest/boot");
+    assert_eq!(boot.get("kind").and_then(Json::as_str), Some("guest"));
+    assert_eq!(cases(boot)[0].2, "no final line: the guest crashed");
+
+    let splats = doc.get("splats").and_then(Json::as_arr).expect("splats");
+    assert_eq!(splats.len(), 4);
+    assert_eq!(splats[0].get("line"), Some(&Json::Int(10)));
+    let text = splats[0].get("text").and_then(Json::as_str).expect("text");
+    assert!(text.starts_with("WARNING: CPU: 0 PID: 57"), "{text}");
+    let tail = doc
+        .get("console_tail")
+        .and_then(Json::as_arr)
+        .expect("tail");
+    assert_eq!(tail.len(), 33);
+    assert_eq!(
+        tail[32].as_str(),
+        Some("[    2.000001] Kernel panic - not syncing: Fatal exception")
+    );
+}
+
+#[test]
+fn parse_timeout_line() {
+    let dir = scratch("parse-timeout");
+    let doc = parse_to_json(&data("timeout.log"), &dir, &[]);
+    assert_eq!(cases(suite(&doc, "guest/boot"))[0].2, "timeout after 5 s");
+    let (code, _, err) = run(&[
+        "parse",
+        "--log",
+        "/nonexistent.log",
+        "--variant",
+        "x",
+        "--out",
+        "/tmp/x",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.log"));
+}
+
+#[test]
+fn matrix_diff_equal_and_unequal() {
+    let (a, b, c) = (data("a.tsv"), data("b.tsv"), data("c.tsv"));
+    let (code, out, _) = run(&["matrix-diff", &format!("a={a}"), &format!("b={b}")]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "matrix-diff: 3 rows identical across a, b\n")
+    );
+    let (code, out, _) = run(&[
+        "matrix-diff",
+        &format!("a={a}"),
+        &format!("b={b}"),
+        &format!("c={c}"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("matrix-diff: tables differ"));
+    assert!(out.contains("\n1  a=ok  b=ok  c=EPERM\n"), "{out}");
+    let (code, _, err) = run(&["matrix-diff", &format!("a={a}"), "z=/nonexistent.tsv"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.tsv"));
+}
+
+#[test]
+fn summary_totals_and_exit_codes() {
+    let dir = scratch("summary");
+    let mk = |log: &str, variant: &str| {
+        let out = dir.join(format!("{variant}.json"));
+        let out = out.to_str().expect("path").to_string();
+        assert_eq!(
+            run(&[
+                "parse",
+                "--log",
+                &data(log),
+                "--variant",
+                variant,
+                "--out",
+                &out
+            ])
+            .0,
+            0
+        );
+        out
+    };
+    let good = mk("allpass.log", "upstream");
+    let (code, out, _) = run(&["summary", "--host", &data("cargo-test.txt"), &good]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("    SKIP b: not here\n"));
+    assert!(out.contains("    SKIP tests::slow: needs hardware\n"));
+    assert_eq!(out.lines().last(), Some("4 passed, 0 failed, 2 skipped"));
+
+    let bad = mk("crash.log", "c");
+    let garbled = dir.join("garbled.json");
+    std::fs::write(&garbled, "{\"variant\": ").expect("write");
+    let (code, out, _) = run(&[
+        "summary",
+        &good,
+        &bad,
+        garbled.to_str().expect("path"),
+        "/nonexistent.json",
+    ]);
+    assert_eq!(code, 1);
+    let log = data("crash.log");
+    assert!(
+        out.contains(&format!("SPLAT c {log}:10: WARNING: CPU: 0 PID: 57")),
+        "{out}"
+    );
+    assert!(out.contains("    FAIL wait_nohang: skip without a reason\n"));
+    // allpass 1+0+1; crash 4 passed, 8 failed, 1 skipped + 4 splats; 2 broken files.
+    assert_eq!(out.lines().last(), Some("5 passed, 14 failed, 2 skipped"));
+}
+
+fn fake_qemu(name: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = data(name);
+    // Git keeps the mode, but a tarball might not.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+fn boot(dir: &Path, qemu: &str, timeout: &str) -> (i32, String, String, String, Duration) {
+    let log = dir.join("console.log");
+    let start = Instant::now();
+    let (code, out, err) = run(&[
+        "boot",
+        "--kernel",
+        "bzImage",
+        "--initrd",
+        "initrd.cpio",
+        "--log",
+        log.to_str().expect("path"),
+        "--timeout",
+        timeout,
+        "--qemu",
+        qemu,
+        "--icount",
+        "--append",
+        "rdinit=/init",
+    ]);
+    let elapsed = start.elapsed();
+    (
+        code,
+        out,
+        err,
+        std::fs::read_to_string(&log).unwrap_or_default(),
+        elapsed,
+    )
+}
+
+#[test]
+fn boot_ok() {
+    let dir = scratch("boot-ok");
+    let (code, out, err, log, _) = boot(&dir, &fake_qemu("fake-qemu-ok.sh"), "20");
+    assert_eq!(code, 0, "{err}");
+    assert!(log.contains("-icount shift=0,align=off,sleep=off"));
+    assert!(log.contains("console=ttyS0 panic=-1 oops=panic panic_on_warn=1 rdinit=/init"));
+    assert!(log.ends_with("##> guest-exit: ok\n"));
+    assert!(out.contains("##> guest-exit: ok"), "echoed to stdout");
+    assert!(err.contains("boot: finished in "));
+}
+
+#[test]
+fn boot_crash() {
+    let dir = scratch("boot-crash");
+    let (code, _, err, log, _) = boot(&dir, &fake_qemu("fake-qemu-crash.sh"), "20");
+    assert_eq!(code, 3, "{err}");
+    assert!(log.ends_with("##> host: guest ended without its final line (crash)\n"));
+    assert!(err.contains("boot: guest crashed; last 50 console lines:\n##> guest-exit: crash\n"));
+}
+
+#[test]
+fn boot_timeout() {
+    for (i, script) in ["fake-qemu-hang.sh", "fake-qemu-silent.sh"]
+        .iter()
+        .enumerate()
+    {
+        let dir = scratch(&format!("boot-timeout-{i}"));
+        let (code, _, err, log, elapsed) = boot(&dir, &fake_qemu(script), "2");
+        assert_eq!(code, 2, "{err}");
+        assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+        assert!(log.ends_with("##> host: timeout after 2 s\n"));
+        assert!(err.contains("boot: TIMEOUT after 2 s; last 50 console lines:"));
+    }
+}
+
+#[test]
+fn boot_without_qemu() {
+    let dir = scratch("boot-noqemu");
+    let (code, _, err, _, _) = boot(&dir, "/nonexistent/qemu-system-x86_64", "5");
+    assert_eq!(code, 4);
+    assert!(err.contains("/nonexistent/qemu-system-x86_64") && err.contains("qemu-system-x86"));
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Fake QEMU: the guest hangs after its first line.
+echo "##> guest-exit: crash"
+exec sleep 30
