@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level driver: Linux 7.3 from Debian's linux-source package, the
+# project's overlay and patches/, kernels built per variant, booted in QEMU,
+# selftests and KUnit read back from the console.  See README.md.
+#
+#   make                  the main job: the rust variant built, booted and tested
+#   make check            the whole test suite; last line "N passed, N failed, N skipped"
+#   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
+#   make test VARIANT=v   build, boot and run every selftest in variant v
+#   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
+#   make clean            remove out/ and the kernel build directories
+#   make distclean        also remove the unpacked source trees
+#
+# V=1 shows full commands; JOBS=n sets the build parallelism (default 3).
+
+VARIANT ?= rust
+VARIANTS ?= upstream c rust
+RUNNER := runner/target/release/runner
+export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps runner source kernel selftests test run check check-host \
+	check-variants check-symbols clean distclean help
+
+all: deps runner
+	$(Q)scripts/variant.sh $(VARIANT) test
+	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json; rc=$$?; \
+	echo; echo "kernel:      out/$(VARIANT)/bzImage"; \
+	echo "console log: out/$(VARIANT)/console.log"; \
+	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
+
+help:
+	$(Q)sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(RUNNER): $(wildcard runner/src/*.rs) runner/Cargo.toml
+	$(Q)echo "  CARGO   runner"
+	$(Q)cargo build -q --release --manifest-path runner/Cargo.toml
+	$(Q)touch $@
+
+runner: $(RUNNER)
+
+source: deps
+	$(Q)scripts/prepare-tree.sh pristine
+	$(Q)scripts/prepare-tree.sh patched
+
+kernel: deps runner
+	$(Q)scripts/variant.sh $(VARIANT) kernel
+
+selftests: deps runner
+	$(Q)scripts/variant.sh $(VARIANT) selftests
+
+test: deps runner
+	$(Q)scripts/variant.sh $(VARIANT) test
+	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json
+
+run: deps runner
+	$(Q)scripts/variant.sh $(VARIANT) run "$(CMD)"
+
+# The whole suite: host-side tests of the project's tools, every variant
+# booted with every selftest, and the cross-variant checks.  Each step
+# records its results; the summary at the end decides the exit status.
+check: deps
+	$(Q)mkdir -p out/host
+	$(Q)scripts/check.sh $(VARIANTS)
+
+clean:
+	$(Q)rm -rf out build/upstream build/c build/rust build/debug
+
+distclean: clean
+	$(Q)rm -rf build runner/target

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The pidfs `release` handler in Rust (`CONFIG_CLONE_AUTOKILL_RUST`): when the last reference
+//! to the `struct file` of a pidfd created by `clone3(CLONE_PIDFD_AUTOKILL)` goes away, the
+//! thread group it refers to is killed.
+//!
+//! Only that one file carries `PIDFD_AUTOKILL` in its `f_flags`: `dup()`, inherited, passed
+//! (`SCM_RIGHTS`) and `pidfd_getfd()` copies share it and keep the child alive, while
+//! `pidfd_open()` and `open_by_handle_at()` create other files that never carry the flag.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::{
+    bindings,
+    clone::PidfdFlags,
+    pid::{Pid, PidType},
+    prelude::*,
+    sync::rcu,
+};
+
+/// What the last close of a pidfd's file does.
+fn release(pid: &Pid, flags: PidfdFlags) {
+    if !flags.contains(PidfdFlags::AUTOKILL) {
+        return;
+    }
+    let guard = rcu::read_lock();
+    // Not attached yet (the `copy_process()` error path) or already gone: nothing to kill.
+    let Some(task) = pid.task(PidType::Tgid, &guard) else {
+        return;
+    };
+    // `clone3()` never creates kernel threads or user workers; refuse to kill one regardless
+    // (`WARN_ON_ONCE()`).
+    if task.is_kthread_or_user_worker() {
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        if !WARNED.swap(true, Ordering::Relaxed) {
+            kernel::warn_on!(true);
+        }
+        return;
+    }
+    task.kill_group_priv();
+}
+
+/// `pidfs_file_operations.release`.
+///
+/// # Safety
+///
+/// Called by the VFS on the last `fput()` of a pidfs file: `inode` is that file's valid pidfs
+/// inode, whose `i_private` is the `struct pid` it pins, and `file` is the file being released.
+#[export]
+pub unsafe extern "C" fn rust_pidfs_file_release(
+    inode: *mut bindings::inode,
+    file: *mut bindings::file,
+) -> c_int {
+    // SAFETY: `file` is valid until the release handler returns; its flags no longer change.
+    let flags = PidfdFlags::from_raw(unsafe { (*file).f_flags });
+    // SAFETY: `inode` is a valid pidfs inode; its `i_private` is the `struct pid`, which the
+    // inode keeps referenced at least until the file is gone.
+    let pid = unsafe { Pid::from_raw((*inode).i_private.cast::<bindings::pid>()) };
+    release(pid, flags);
+    0
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `clone()`/`clone3()` flag validation and the fork-time state of `CLONE_AUTOREAP`, `CLONE_NNP`
+//! and `CLONE_PIDFD_AUTOKILL`, in Rust (`CONFIG_CLONE_AUTOKILL_RUST`).
+//!
+//! C enters through the `#[export]`ed `rust_*` functions declared in
+//! [`include/linux/clone_autokill.h`](srctree/include/linux/clone_autokill.h). Each is a thin
+//! shim: it converts raw pointers once, calls the safe code below and turns errors into negative
+//! errnos at the boundary.
+//!
+//! The validation is a pure function of the flags, the exit signal and a few facts about the
+//! calling task ([`CallerFacts`]), so that the KUnit suite below can compare it exhaustively with
+//! upstream's C checks.
+
+use kernel::{
+    bindings,
+    capability::{self, Capability},
+    clone::{CloneArgs, CloneFlags, ExitSignal, PidfdFlags},
+    prelude::*,
+    task::Task,
+    uaccess::UserPtr,
+};
+
+/// Facts about the calling task that [`check_flags`] depends on.
+///
+/// [`check_flags`] asks for a fact only when the check that needs it is reached, in the order of
+/// upstream's checks: two of them ([`Self::may_clone_newuser`] and
+/// [`Self::ns_capable_sys_admin`]) are capability checks with side effects (`PF_SUPERPRIV`,
+/// audit), so when they are made matters as much as their answer.
+pub trait CallerFacts {
+    /// The caller is a global or container init (`SIGNAL_UNKILLABLE`).
+    fn signal_unkillable(&self) -> bool;
+    /// The caller was itself created with `CLONE_AUTOREAP`.
+    fn autoreap(&self) -> bool;
+    /// The caller's children would land in another pid namespace than its own.
+    fn pid_ns_for_children_differs(&self) -> bool;
+    /// The caller may create a user namespace: the `kernel.unprivileged_userns_clone` sysctl is
+    /// set, or else `capable(CAP_SYS_ADMIN)`.
+    fn may_clone_newuser(&self) -> bool;
+    /// `ns_capable(current_user_ns(), CAP_SYS_ADMIN)`.
+    fn ns_capable_sys_admin(&self) -> bool;
+}
+
+/// The calling task, as seen from `copy_process()`.
+struct Caller;
+
+impl CallerFacts for Caller {
+    #[inline]
+    fn signal_unkillable(&self) -> bool {
+        current!().is_signal_unkillable()
+    }
+
+    #[inline]
+    fn autoreap(&self) -> bool {
+        current!().is_autoreap()
+    }
+
+    #[inline]
+    fn pid_ns_for_children_differs(&self) -> bool {
+        current!().pid_ns_for_children_differs()
+    }
+
+    #[inline]
+    fn may_clone_newuser(&self) -> bool {
+        unprivileged_userns_clone() || capability::capable(Capability::SYS_ADMIN)
+    }
+
+    #[inline]
+    fn ns_capable_sys_admin(&self) -> bool {
+        capability::ns_capable_current_user_ns(Capability::SYS_ADMIN)
+    }
+}
+
+/// Debian's `kernel.unprivileged_userns_clone` sysctl.
+#[cfg(CONFIG_USER_NS)]
+#[inline]
+fn unprivileged_userns_clone() -> bool {
+    // SAFETY: The sysctl is a plain `int` that lives for the kernel's lifetime; a volatile read
+    // tolerates a concurrent write from the sysctl handler, as the C code's plain read does.
+    unsafe { core::ptr::addr_of!(bindings::unprivileged_userns_clone).read_volatile() != 0 }
+}
+
+#[cfg(not(CONFIG_USER_NS))]
+#[inline]
+fn unprivileged_userns_clone() -> bool {
+    false
+}
+
+/// The clone flag checks that `copy_process()` makes before it allocates anything.
+///
+/// Returns the same errno as upstream's C for every combination of `flags`, `exit_signal` and
+/// facts, checking in the same order (so the capability checks happen exactly when C makes them).
+pub fn check_flags(flags: CloneFlags, exit_signal: ExitSignal, caller: &impl CallerFacts) -> Result {
+    use CloneFlags as F;
+
+    // Don't allow sharing the root directory with processes in a different namespace.
+    if flags.contains(F::NEWNS | F::FS) || flags.contains(F::NEWUSER | F::FS) {
+        return Err(EINVAL);
+    }
+    if flags.contains(F::NEWUSER) && !caller.may_clone_newuser() {
+        return Err(EPERM);
+    }
+    // Thread groups must share signals as well, and detached threads can only be started up
+    // within the thread group.
+    if flags.contains(F::THREAD) && !flags.contains(F::SIGHAND) {
+        return Err(EINVAL);
+    }
+    // Shared signal handlers imply shared VM.
+    if flags.contains(F::SIGHAND) && !flags.contains(F::VM) {
+        return Err(EINVAL);
+    }
+    // Global and container inits may not create siblings: they would never be reaped.
+    if flags.contains(F::PARENT) && caller.signal_unkillable() {
+        return Err(EINVAL);
+    }
+    // A thread group lives in one pid and one user namespace.
+    if flags.contains(F::THREAD)
+        && (flags.intersects(F::NEWUSER | F::NEWPID) || caller.pid_ns_for_children_differs())
+    {
+        return Err(EINVAL);
+    }
+    // CLONE_DETACHED is blocked so that it can be reused later together with CLONE_PIDFD.
+    if flags.contains(F::PIDFD) && flags.contains(F::DETACHED) {
+        return Err(EINVAL);
+    }
+    // An autoreaped child has no parent to notify and is never a thread.
+    if flags.contains(F::AUTOREAP)
+        && (flags.intersects(F::THREAD | F::PARENT) || exit_signal.is_set())
+    {
+        return Err(EINVAL);
+    }
+    // A sibling of an autoreaped process would silently become a zombie of its parent.
+    if flags.contains(F::PARENT) && caller.autoreap() {
+        return Err(EINVAL);
+    }
+    if flags.contains(F::NNP) && flags.contains(F::THREAD) {
+        return Err(EINVAL);
+    }
+    if flags.contains(F::PIDFD_AUTOKILL) {
+        if !flags.contains(F::PIDFD | F::AUTOREAP) || flags.contains(F::THREAD) {
+            return Err(EINVAL);
+        }
+        // Without CLONE_NNP the child could gain privileges (setuid exec) and then be killed by
+        // an unprivileged caller; require CAP_SYS_ADMIN in the caller's own user namespace.
+        if !flags.contains(F::NNP) && !caller.ns_capable_sys_admin() {
+            return Err(EPERM);
+        }
+    }
+    Ok(())
+}
+
+/// The flags `clone3()` accepts.
+const CLONE3_KNOWN_FLAGS: CloneFlags = CloneFlags::LEGACY
+    .union(CloneFlags::CLEAR_SIGHAND)
+    .union(CloneFlags::INTO_CGROUP)
+    .union(CloneFlags::AUTOREAP)
+    .union(CloneFlags::NNP)
+    .union(CloneFlags::PIDFD_AUTOKILL)
+    .union(CloneFlags::EMPTY_MNTNS);
+
+/// The flag part of `clone3_args_valid()`: a pure function of the flags and the exit signal.
+pub fn clone3_flags_valid(flags: CloneFlags, exit_signal: ExitSignal) -> bool {
+    use CloneFlags as F;
+
+    // No unknown flags; CLONE_DETACHED and the CSIGNAL bits (but CLONE_NEWTIME) are reserved for
+    // reuse by clone3().
+    if flags.difference(CLONE3_KNOWN_FLAGS) != F::EMPTY
+        || flags.intersects(F::DETACHED | F::CSIGNAL.difference(F::NEWTIME))
+        || flags.contains(F::SIGHAND | F::CLEAR_SIGHAND)
+    {
+        return false;
+    }
+    !(flags.intersects(F::THREAD | F::PARENT) && exit_signal.is_set())
+}
+
+/// `clone3_stack_valid()`: checks the stack userspace gave and turns it into the initial stack
+/// pointer (the stack grows down on every architecture this is built for).
+pub fn clone3_stack_valid(args: &mut CloneArgs) -> bool {
+    let (stack, size) = (args.stack(), args.stack_size());
+    if stack == 0 {
+        return size == 0;
+    }
+    if size == 0 || !UserPtr::from_addr(stack).access_ok(size) {
+        return false;
+    }
+    // Cannot wrap: `access_ok()` just checked that the range ends below the user address limit.
+    #[cfg(not(CONFIG_STACK_GROWSUP))]
+    args.set_stack(stack.wrapping_add(size));
+    true
+}
+
+/// The `f_flags` of the pidfd that `clone(CLONE_PIDFD)` returns.
+#[inline]
+pub fn pidfd_flags(flags: CloneFlags) -> PidfdFlags {
+    let mut pidfd_flags = PidfdFlags::STALE;
+    if flags.contains(CloneFlags::THREAD) {
+        pidfd_flags = pidfd_flags | PidfdFlags::THREAD;
+    }
+    if flags.contains(CloneFlags::PIDFD_AUTOKILL) {
+        pidfd_flags = pidfd_flags | PidfdFlags::AUTOKILL;
+    }
+    pidfd_flags
+}
+
+/// `copy_process()`: [`check_flags`] for the calling task.
+///
+/// # Safety
+///
+/// `args` points to the valid `struct kernel_clone_args` of the clone call being executed by the
+/// current task.
+#[export]
+pub unsafe extern "C" fn rust_copy_process_check_flags(
+    args: *const bindings::kernel_clone_args,
+) -> c_int {
+    // SAFETY: Per the function's safety requirements; `copy_process()` does not change `args`
+    // while it runs the checks.
+    let args = unsafe { CloneArgs::from_raw(args) };
+    match check_flags(args.flags(), args.exit_signal(), &Caller) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `clone3()`: [`clone3_flags_valid`] and [`clone3_stack_valid`].
+///
+/// # Safety
+///
+/// `kargs` points to the valid `struct kernel_clone_args` that `clone3()` is filling in, which
+/// nothing else accesses during the call.
+#[export]
+pub unsafe extern "C" fn rust_clone3_args_valid(kargs: *mut bindings::kernel_clone_args) -> bool {
+    // SAFETY: Per the function's safety requirements.
+    let args = unsafe { CloneArgs::from_raw_mut(kargs) };
+    clone3_flags_valid(args.flags(), args.exit_signal()) && clone3_stack_valid(args)
+}
+
+/// `copy_process()`: [`pidfd_flags`].
+///
+/// # Safety
+///
+/// None: the function only computes a value. (`#[export]` requires it to be `unsafe`.)
+#[export]
+pub unsafe extern "C" fn rust_clone_pidfd_flags(clone_flags: u64) -> c_uint {
+    pidfd_flags(CloneFlags::from_raw(clone_flags)).as_raw()
+}
+
+/// `copy_process()`: `no_new_privs` for a `CLONE_NNP` child, after its seccomp state was copied.
+///
+/// # Safety
+///
+/// `p` points to the valid task that `copy_process()` is creating.
+#[export]
+pub unsafe extern "C" fn rust_clone_set_no_new_privs(p: *mut bindings::task_struct, clone_flags: u64) {
+    if CloneFlags::from_raw(clone_flags).contains(CloneFlags::NNP) {
+        // SAFETY: `p` is valid per the safety requirements; `copy_process()` holds a reference.
+        let task = unsafe { &*p.cast::<Task>() };
+        task.set_no_new_privs();
+    }
+}
+
+/// `copy_process()`: `signal->autoreap` for a `CLONE_AUTOREAP` child.
+///
+/// # Safety
+///
+/// `p` points to the new thread-group leader that `copy_process()` is attaching, with
+/// `tasklist_lock` held for writing.
+#[export]
+pub unsafe extern "C" fn rust_clone_set_autoreap(p: *mut bindings::task_struct, clone_flags: u64) {
+    if CloneFlags::from_raw(clone_flags).contains(CloneFlags::AUTOREAP) {
+        // SAFETY: `p` is valid per the safety requirements.
+        let task = unsafe { &*p.cast::<Task>() };
+        // SAFETY: `p` is a thread-group leader with its `signal` set up, and `tasklist_lock` is
+        // held for writing, per the safety requirements.
+        unsafe { task.set_autoreap() };
+    }
+}
+
+#[kunit_tests(clone_autokill)]
+mod tests {
+    use super::*;
+    use core::cell::Cell;
+    use kernel::{bindings::clone_caller_facts, clone::CloneFlags as F};
+
+    /// The flag bits [`check_flags`] looks at; every combination of them is tried.
+    const CHECKED: [F; 13] = [
+        F::VM,
+        F::FS,
+        F::SIGHAND,
+        F::PIDFD,
+        F::PARENT,
+        F::THREAD,
+        F::NEWNS,
+        F::DETACHED,
+        F::NEWUSER,
+        F::NEWPID,
+        F::AUTOREAP,
+        F::NNP,
+        F::PIDFD_AUTOKILL,
+    ];
+
+    /// 0, `SIGCHLD` and a value that is not a signal at all.
+    const EXIT_SIGNALS: [i32; 3] = [0, bindings::SIGCHLD as i32, 65];
+
+    /// Caller facts for the Rust side, counting the capability checks made.
+    struct Mock {
+        facts: clone_caller_facts,
+        capable_calls: Cell<u32>,
+        ns_capable_calls: Cell<u32>,
+    }
+
+    impl CallerFacts for Mock {
+        fn signal_unkillable(&self) -> bool {
+            self.facts.signal_unkillable
+        }
+        fn autoreap(&self) -> bool {
+            self.facts.autoreap
+        }
+        fn pid_ns_for_children_differs(&self) -> bool {
+            self.facts.pid_ns_for_children_differs
+        }
+        fn may_clone_newuser(&self) -> bool {
+            self.facts.unprivileged_userns_clone || {
+                self.capable_calls.set(self.capable_calls.get() + 1);
+                self.facts.capable_sys_admin
+            }
+        }
+        fn ns_capable_sys_admin(&self) -> bool {
+            self.ns_capable_calls.set(self.ns_capable_calls.get() + 1);
+            self.facts.ns_capable_sys_admin
+        }
+    }
+
+    fn facts(bits: u32) -> clone_caller_facts {
+        clone_caller_facts {
+            signal_unkillable: bits & 1 != 0,
+            autoreap: bits & 2 != 0,
+            pid_ns_for_children_differs: bits & 4 != 0,
+            unprivileged_userns_clone: bits & 8 != 0,
+            capable_sys_admin: bits & 16 != 0,
+            ns_capable_sys_admin: bits & 32 != 0,
+            capable_calls: 0,
+            ns_capable_calls: 0,
+        }
+    }
+
+    fn spread(combo: u32, bits: &[F]) -> F {
+        bits.iter()
+            .enumerate()
+            .filter(|(i, _)| combo & (1 << i) != 0)
+            .fold(F::EMPTY, |acc, (_, f)| acc | *f)
+    }
+
+    /// Compares one case with the C oracle; returns `true` if errno and side effects agree.
+    fn agrees(flags: F, exit_signal: i32, fact_bits: u32) -> bool {
+        let mut c_facts = facts(fact_bits);
+        // SAFETY: The oracle only reads and counts in the facts it is given.
+        let want = unsafe {
+            bindings::clone_autokill_oracle_check_flags(flags.as_raw(), exit_signal, &mut c_facts)
+        };
+        let mock = Mock {
+            facts: facts(fact_bits),
+            capable_calls: Cell::new(0),
+            ns_capable_calls: Cell::new(0),
+        };
+        let got = match check_flags(flags, ExitSignal(exit_signal), &mock) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        };
+        let same = got == want
+            && mock.capable_calls.get() == c_facts.capable_calls
+            && mock.ns_capable_calls.get() == c_facts.ns_capable_calls;
+        if !same {
+            pr_err!(
+                "flags {:#x} exit_signal {} facts {:#x}: rust {} (capable {}x, ns_capable {}x), \
+                 C {} ({}x, {}x)\n",
+                flags.as_raw(),
+                exit_signal,
+                fact_bits,
+                got,
+                mock.capable_calls.get(),
+                mock.ns_capable_calls.get(),
+                want,
+                c_facts.capable_calls,
+                c_facts.ns_capable_calls
+            );
+        }
+        same
+    }
+
+    /// Every combination of the checked flags x exit signals x caller facts, against the C.
+    #[test]
+    fn check_flags_matches_c_exhaustively() {
+        let mut cases = 0u32;
+        let mut mismatches = 0u32;
+        for fact_bits in 0..64 {
+            for combo in 0..(1u32 << CHECKED.len()) {
+                let flags = spread(combo, &CHECKED);
+                for exit_signal in EXIT_SIGNALS {
+                    cases += 1;
+                    if !agrees(flags, exit_signal, fact_bits) {
+                        mismatches += 1;
+                    }
+                }
+            }
+        }
+        pr_info!("check_flags: {} cases compared with the C checks\n", cases);
+        assert_eq!(mismatches, 0);
+    }
+
+    /// Flags the checks do not look at change nothing.
+    #[test]
+    fn check_flags_ignores_other_bits() {
+        let others = [F::FILES, F::CLEAR_SIGHAND, F::INTO_CGROUP, F::EMPTY_MNTNS, F::NEWTIME];
+        let mut mismatches = 0u32;
+        for combo in 0..(1u32 << CHECKED.len()) {
+            for other in others {
+                let flags = spread(combo, &CHECKED) | other;
+                if !agrees(flags, bindings::SIGCHLD as i32, 0b101010) {
+                    mismatches += 1;
+                }
+            }
+        }
+        assert_eq!(mismatches, 0);
+    }
+
+    /// `clone3_args_valid()`'s flag checks: every combination of the bits they name, with each
+    /// of the 32 upper bits in turn, against the C.
+    #[test]
+    fn clone3_flags_match_c_exhaustively() {
+        let named = [
+            F::from_raw(1),
+            F::from_raw(2),
+            F::from_raw(4),
+            F::from_raw(8),
+            F::from_raw(16),
+            F::from_raw(32),
+            F::from_raw(64),
+            F::NEWTIME,
+            F::DETACHED,
+            F::SIGHAND,
+            F::THREAD,
+            F::PARENT,
+            F::CLEAR_SIGHAND,
+        ];
+        let mut mismatches = 0u32;
+        for combo in 0..(1u32 << named.len()) {
+            for high in 31..64 {
+                // Bit 31 stands for "no extra bit": it is part of the legacy flags already.
+                let flags = spread(combo, &named) | F::from_raw(1u64 << high);
+                for exit_signal in EXIT_SIGNALS {
+                    // SAFETY: The oracle is a pure function.
+                    let want = unsafe {
+                        bindings::clone_autokill_oracle_clone3_flags_valid(
+                            flags.as_raw(),
+                            exit_signal,
+                        )
+                    };
+                    if clone3_flags_valid(flags, ExitSignal(exit_signal)) != want {
+                        pr_err!("clone3 flags {:#x} exit_signal {}\n", flags.as_raw(), exit_signal);
+                        mismatches += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(mismatches, 0);
+    }
+
+    /// The pidfd's file flags as upstream computes them in `copy_process()`.
+    #[test]
+    fn pidfd_flags_as_upstream() {
+        assert_eq!(pidfd_flags(F::PIDFD), PidfdFlags::STALE);
+        assert_eq!(
+            pidfd_flags(F::PIDFD | F::THREAD),
+            PidfdFlags::STALE | PidfdFlags::THREAD
+        );
+        assert_eq!(
+            pidfd_flags(F::PIDFD | F::AUTOREAP | F::PIDFD_AUTOKILL),
+            PidfdFlags::STALE | PidfdFlags::AUTOKILL
+        );
+        assert_eq!(PidfdFlags::AUTOKILL.as_raw(), bindings::O_TRUNC);
+        assert_eq!(PidfdFlags::STALE.as_raw(), bindings::CLONE_PIDFD);
+    }
+}

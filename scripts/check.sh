@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - the whole test suite (make check).
+#
+# Usage: check.sh VARIANT...
+#
+# 1. host: cargo test of the runner, and the pipeline's own failure-path tests;
+# 2. every variant: kernel, selftests, boot, KUnit + selftest results;
+# 3. cross-variant: Rust symbols instead of the C they replace (nm), and the
+#    clone3 errno matrix identical in every variant;
+# then one summary whose last line is "N passed, N failed, N skipped" and
+# whose exit status is non-zero on any failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+RUNNER=$top/runner/target/release/runner
+variants=("$@")
+host=$top/out/host
+mkdir -p "$host"
+t0=$SECONDS
+step() { echo; echo "=== $* ($(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"; }
+
+step "host: cargo test (runner)"
+cargo build -q --release --manifest-path runner/Cargo.toml || { echo "check: cannot build the runner" >&2; exit 1; }
+cargo test --manifest-path runner/Cargo.toml > "$host/cargo-test.txt" 2>&1
+grep -E '^test result:' "$host/cargo-test.txt"
+
+step "host: pipeline failure paths"
+scripts/tests/run.sh > "$host/pipeline.log" 2>&1
+"$RUNNER" parse --log "$host/pipeline.log" --variant host --out "$host/pipeline.json" | tail -n 1
+
+results=()
+for v in "${variants[@]}"; do
+	start=$SECONDS
+	step "variant $v"
+	if ! scripts/variant.sh "$v" test; then
+		echo "check: variant $v did not build or boot" >&2
+		printf '##> suite-begin build/%s\n1..1\nnot ok 1 build of variant %s (see above)\n##> suite-end build/%s rc=1\n##> guest-exit: ok\n' \
+			"$v" "$v" "$v" > "$host/build-$v.log"
+		"$RUNNER" parse --log "$host/build-$v.log" --variant "$v" --out "$top/out/$v/results.json" > /dev/null
+	fi
+	echo "  TIME    [$v] $((SECONDS - start)) s"
+	results+=("$top/out/$v/results.json")
+done
+
+step "cross-variant checks"
+scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
+"$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1
+
+step "summary (total $(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"
+exec "$RUNNER" summary --host "$host/cargo-test.txt" "$host/pipeline.json" "${results[@]}" "$host/variants.json"

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# variant.sh - one kernel variant, end to end: source tree, config, kernel,
+# selftests, initramfs, boot under QEMU, results.
+#
+# Usage: variant.sh VARIANT kernel|selftests|test|run [CMD]
+#   kernel     configure and build out/VARIANT/bzImage
+#   selftests  build the selftests against the variant's headers
+#   test       all of the above, boot, run every selftest and KUnit, write
+#              out/VARIANT/console.log and out/VARIANT/results.json
+#   run        boot into a shell, or run CMD (a shell command) in the guest
+#
+# Variants: upstream (the unmodified 7.3 tree), c (patched, C implementation),
+# rust (patched, Rust implementation), debug (rust + the kernel's checkers).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+variant=${1:?usage: variant.sh VARIANT kernel|selftests|test|run [CMD]}
+what=${2:-test}
+RUNNER=$top/runner/target/release/runner
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
+out=$top/out/$variant
+build=$top/build/$variant
+
+case $variant in
+upstream) src=$top/build/src/base; frags=(base upstream) ;;
+c | rust) src=$top/build/src/patched; frags=(base "$variant") ;;
+debug) src=$top/build/src/patched; frags=(base rust debug) ;;
+*) echo "variant.sh: unknown variant '$variant' (upstream, c, rust, debug)" >&2; exit 2 ;;
+esac
+fragfiles=()
+for f in "${frags[@]}"; do fragfiles+=("$top/configs/$f.config"); done
+# Kernel command line additions of a variant, if any (configs/VARIANT.cmdline).
+append=""
+[ -f "$top/configs/$variant.cmdline" ] && append=$(grep -v '^#' "$top/configs/$variant.cmdline" | tr '\n' ' ')
+
+if [ "$variant" = upstream ]; then
+	"$top/scripts/prepare-tree.sh" pristine
+else
+	"$top/scripts/prepare-tree.sh" patched
+fi
+"$top/scripts/build-kernel.sh" "$variant" "$src" "$build" "$out" "${fragfiles[@]}"
+[ "$what" = kernel ] && exit 0
+
+# The selftests always come from the patched tree (upstream's plus the
+# project's), built against this variant's headers.
+"$top/scripts/prepare-tree.sh" patched > /dev/null
+"$top/scripts/build-selftests.sh" "$top/build/src/patched" "$build/usr/include" "$build/selftests"
+[ "$what" = selftests ] && exit 0
+
+case $what in
+test)
+	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}"
+	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: out/$variant/console.log"
+	rc=0
+	"$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/initramfs.cpio" --log "$out/console.log" \
+		--timeout "$BOOT_TIMEOUT" --append "$append" ${ICOUNT:+--icount} --quiet || rc=$?
+	"$RUNNER" parse --log "$out/console.log" --variant "$variant" --out "$out/results.json" \
+		--matrix-out "$out/matrix.tsv"
+	exit 0
+	;;
+run)
+	if [ -n "${3:-}" ]; then
+		printf '%s\n' "$3" > "$build/cmd.sh"
+		"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/run.cpio" --cmd "$build/cmd.sh"
+		exec "$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/run.cpio" --log "$out/run.log" \
+			--timeout "$BOOT_TIMEOUT" --append "$append" ${ICOUNT:+--icount}
+	fi
+	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/run.cpio" --shell
+	exec "$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/run.cpio" --interactive --append "$append"
+	;;
+*) echo "variant.sh: unknown step '$what'" >&2; exit 2 ;;
+esac
