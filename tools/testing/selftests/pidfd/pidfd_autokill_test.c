@@ -299,9 +299,12 @@ static pid_t spawn_unprivileged(void (*fn)(int wfd), int *rfd)
 	return pid;
 }
 
+/* Helpers wait up to TIMEOUT_MS themselves, so allow for twice that. */
 static int get_report(int rfd, struct report *r)
 {
-	return read_timeout(rfd, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
+	if (poll_fd(rfd, 2 * TIMEOUT_MS) != 1)
+		return -1;
+	return read_nointr(rfd, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
 }
 
 /* Re-exec modes, dispatched before the harness runs. */
