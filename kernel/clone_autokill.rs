@@ -21,6 +21,9 @@ use kernel::{
     uaccess::UserPtr,
 };
 
+/// The prefix of this file's `pr_*!` messages (a built-in object has no `module!` to provide it).
+const __LOG_PREFIX: &[u8] = b"clone_autokill\0";
+
 /// Facts about the calling task that [`check_flags`] depends on.
 ///
 /// [`check_flags`] asks for a fact only when the check that needs it is reached, in the order of
@@ -463,6 +466,39 @@ mod tests {
             }
         }
         assert_eq!(mismatches, 0);
+    }
+
+    /// The struct fields the port reads are where the C compiler put them: bindgen's layout and
+    /// C's can disagree (an empty `____cacheline_aligned` struct in `task_struct` did once).
+    #[test]
+    fn bindings_layout_matches_c() {
+        use core::mem::offset_of;
+        use kernel::bindings::{
+            file, inode, kernel_clone_args, nsproxy, signal_struct, task_struct,
+        };
+        let fields = [
+            (bindings::clone_autokill_field_CAK_TASK_FLAGS, offset_of!(task_struct, flags)),
+            (bindings::clone_autokill_field_CAK_TASK_PID, offset_of!(task_struct, pid)),
+            (bindings::clone_autokill_field_CAK_TASK_SIGNAL, offset_of!(task_struct, signal)),
+            (bindings::clone_autokill_field_CAK_TASK_NSPROXY, offset_of!(task_struct, nsproxy)),
+            (bindings::clone_autokill_field_CAK_SIGNAL_FLAGS, offset_of!(signal_struct, flags)),
+            (bindings::clone_autokill_field_CAK_NSPROXY_PID_NS_FOR_CHILDREN, offset_of!(nsproxy, pid_ns_for_children)),
+            (bindings::clone_autokill_field_CAK_FILE_F_FLAGS, offset_of!(file, f_flags)),
+            (bindings::clone_autokill_field_CAK_INODE_I_PRIVATE, offset_of!(inode, i_private)),
+            (bindings::clone_autokill_field_CAK_CLONE_ARGS_EXIT_SIGNAL, offset_of!(kernel_clone_args, exit_signal)),
+            (bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK, offset_of!(kernel_clone_args, stack)),
+            (bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK_SIZE, offset_of!(kernel_clone_args, stack_size)),
+        ];
+        let mut wrong = 0u32;
+        for (field, rust) in fields {
+            // SAFETY: The oracle only returns a constant.
+            let c = unsafe { bindings::clone_autokill_oracle_offsetof(field) };
+            if c != rust {
+                pr_err!("field {}: offset {} in Rust, {} in C\n", field, rust, c);
+                wrong += 1;
+            }
+        }
+        assert_eq!(wrong, 0);
     }
 
     /// The pidfd's file flags as upstream computes them in `copy_process()`.

@@ -31,7 +31,7 @@ for f in "${frags[@]}"; do [ -r "$f" ] || die "config fragment '$f' not found"; 
 
 # Configure when a fragment or the source changed (or on the first run).
 stamp=$build/.fragments.sha
-want=$( (cat "${frags[@]}"; git -C "$src" rev-parse HEAD 2>/dev/null || true) | sha256sum | cut -d' ' -f1)
+want=$( (cat "${frags[@]}"; git -C "$src" rev-parse "HEAD^{tree}" 2>/dev/null || true) | sha256sum | cut -d' ' -f1)
 if [ ! -f "$build/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	start=$SECONDS
 	say "config: tinyconfig + ${frags[*]#"$top"/}"

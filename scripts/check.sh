@@ -45,6 +45,14 @@ for v in "${variants[@]}"; do
 	results+=("$top/out/$v/results.json")
 done
 
+for v in "${variants[@]}"; do
+	[ "$v" = rust ] || continue
+	step "lint: clippy, rustfmt, rustdoc, checkpatch"
+	scripts/lint.sh "$top/build/rust" > "$host/lint.log" 2>&1
+	"$RUNNER" parse --log "$host/lint.log" --variant lint --out "$host/lint.json" | tail -n 1
+	results+=("$host/lint.json")
+done
+
 step "cross-variant checks"
 scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
 "$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1

@@ -274,6 +274,9 @@ impl UserSuite {
                 format!("{n}: no TAP output"),
                 "the binary printed no TAP",
             ),
+            // Some upstream tests (pidfd_poll_test) print results without a plan; like
+            // kselftest's own runner, trust the exit status then.
+            None if rc == Some(0) => {}
             None => fail(
                 &mut self.cases,
                 format!("{n}: no plan line"),

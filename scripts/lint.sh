@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh - the project's code under the kernel's own checkers, as a KTAP
+# suite between runner markers: clippy (every build runs with CLIPPY=1),
+# rustfmtcheck, rustdoc, and checkpatch.pl --strict on the C glue and the
+# patch series.
+#
+# Usage: lint.sh BUILD   (a built variant with CONFIG_CLONE_AUTOKILL_RUST=y)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/kenv.sh"
+build=$(realpath -m "$1")
+src=$top/build/src/patched
+n=0
+res=()
+ok() { n=$((n + 1)); res+=("ok $n $1"); }
+notok() { n=$((n + 1)); res+=("not ok $n $1"); }
+kmake() { make -s -C "$src" O="$build" "${KMAKE_ARGS[@]}" "$@"; }
+# Rust files of the project, as paths in the kernel tree.
+rs_files=$(cd "$top" && find rust kernel fs -name '*.rs' 2>/dev/null | sort)
+
+echo "##> suite-begin lint/rust-c"
+# clippy and rustc warnings from the last build, in the project's files.
+pat=$(echo "$rs_files" | sed 's/\./\\./g' | paste -sd'|')
+if grep -A12 -E '^(warning|error)' "$build/build.log" | grep -qE "$pat"; then
+	notok "clippy: no warnings in the project's Rust code"
+	grep -B2 -A12 -E '^(warning|error)' "$build/build.log" | head -n 60 | sed 's/^/# /'
+else
+	ok "clippy: no warnings in the project's Rust code"
+fi
+if out=$(kmake rustfmtcheck 2>&1); then
+	ok "rustfmtcheck"
+else
+	notok "rustfmtcheck"
+	echo "$out" | head -n 40 | sed 's/^/# /'
+fi
+if out=$(kmake rustdoc 2>&1) && ! echo "$out" | grep -qE '^(warning|error)'; then
+	ok "rustdoc builds without warnings"
+else
+	notok "rustdoc builds without warnings"
+	echo "$out" | grep -A8 -E '^(warning|error)' | head -n 40 | sed 's/^/# /'
+fi
+# checkpatch.pl --strict: the C and headers the project adds, and each patch.
+for f in $(cd "$top" && find kernel fs include rust/helpers -name '*.[ch]' 2>/dev/null | sort) \
+	 $(cd "$top" && ls patches/*.patch 2>/dev/null); do
+	case $f in *.patch) mode=() ;; *) mode=(-f) ;; esac
+	if out=$(cd "$src" && ./scripts/checkpatch.pl --strict --no-tree --no-signoff -q "${mode[@]}" "$top/$f" 2>&1); then
+		ok "checkpatch --strict $f"
+	else
+		notok "checkpatch --strict $f"
+		echo "$out" | head -n 30 | sed 's/^/# /'
+	fi
+done
+echo "TAP version 13"
+echo "1..$n"
+printf '%s\n' "${res[@]}"
+echo "##> suite-end lint/rust-c rc=0"
+echo "##> guest-exit: ok"
