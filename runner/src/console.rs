@@ -124,14 +124,14 @@ pub fn strip_timestamp(line: &str) -> (bool, &str) {
 
 /// One `ok`/`not ok` line.
 #[derive(Debug, PartialEq)]
-struct TapResult {
-    ok: bool,
-    name: String,
+pub(crate) struct TapResult {
+    pub(crate) ok: bool,
+    pub(crate) name: String,
     /// Upper-cased directive word (SKIP, XFAIL, TODO, ...) and its reason.
-    directive: Option<(String, String)>,
+    pub(crate) directive: Option<(String, String)>,
 }
 
-fn parse_result(t: &str) -> Option<TapResult> {
+pub(crate) fn parse_result(t: &str) -> Option<TapResult> {
     let (ok, rest) = if let Some(r) = t.strip_prefix("not ok") {
         (false, r)
     } else {

@@ -1,5 +1,5 @@
 //! Minimal JSON value type: an indenting writer and a strict, depth-limited reader
-//! (enough for results.json; integers only).
+//! (enough for results.json and the bench results: integers, plus decimals as f64).
 
 use crate::Result;
 
@@ -8,6 +8,8 @@ pub enum Json {
     Null,
     Bool(bool),
     Int(i64),
+    /// A number with a fraction or exponent; non-finite values are written as null.
+    Num(f64),
     Str(String),
     Arr(Vec<Json>),
     Obj(Vec<(String, Json)>),
@@ -33,6 +35,14 @@ impl Json {
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Json::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+    /// An integer or decimal number as f64.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Int(n) => Some(*n as f64),
+            Json::Num(x) => Some(*x),
             _ => None,
         }
     }
@@ -63,6 +73,16 @@ impl Json {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Int(n) => out.push_str(&n.to_string()),
+            // f64's Display is the shortest round-trip form and never uses an exponent; keep
+            // a fraction so the value reads back as a Num, not an Int.
+            Json::Num(x) if x.is_finite() => {
+                let t = x.to_string();
+                out.push_str(&t);
+                if !t.contains('.') {
+                    out.push_str(".0");
+                }
+            }
+            Json::Num(_) => out.push_str("null"),
             Json::Str(s) => escape_into(s, out),
             Json::Arr(a) if a.is_empty() => out.push_str("[]"),
             Json::Obj(m) if m.is_empty() => out.push_str("{}"),
@@ -166,6 +186,15 @@ impl Parser<'_> {
         }
     }
 
+    /// Skip ASCII digits; returns how many.
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
     fn value(&mut self, depth: usize) -> Result<Json> {
         if depth > MAX_DEPTH {
             return Err(self.err("nesting too deep"));
@@ -221,13 +250,36 @@ impl Parser<'_> {
             Some(c) if c == b'-' || c.is_ascii_digit() => {
                 let start = self.i;
                 self.i += 1;
-                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.digits();
+                let mut decimal = false;
+                if self.eat(".") {
+                    decimal = true;
+                    if self.digits() == 0 {
+                        return Err(self.err("bad number"));
+                    }
+                }
+                if matches!(self.peek(), Some(b'e' | b'E')) {
+                    decimal = true;
                     self.i += 1;
+                    if matches!(self.peek(), Some(b'+' | b'-')) {
+                        self.i += 1;
+                    }
+                    if self.digits() == 0 {
+                        return Err(self.err("bad number"));
+                    }
                 }
                 let txt = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                txt.parse()
-                    .map(Json::Int)
-                    .map_err(|_| self.err("bad integer"))
+                if decimal {
+                    txt.parse()
+                        .ok()
+                        .filter(|x: &f64| x.is_finite())
+                        .map(Json::Num)
+                        .ok_or_else(|| self.err("bad number"))
+                } else {
+                    txt.parse()
+                        .map(Json::Int)
+                        .map_err(|_| self.err("bad integer"))
+                }
             }
             _ => Err(self.err("unexpected character")),
         }
@@ -302,9 +354,19 @@ mod tests {
                 Json::Arr(vec![Json::Int(-3), Json::Null, Json::Bool(true)]),
             ),
             ("e".into(), Json::Arr(vec![])),
+            (
+                "f".into(),
+                Json::Arr(vec![
+                    Json::Num(1234.5),
+                    Json::Num(0.0001),
+                    Json::Num(2.5e20),
+                ]),
+            ),
         ]);
         let text = v.to_pretty();
         assert!(text.contains("\\u0001"));
+        assert!(text.contains("1234.5,") && text.contains("250000000000000000000.0"));
+        assert_eq!(Json::Num(f64::NAN).to_pretty(), "null\n");
         assert_eq!(parse(&text).unwrap(), v);
     }
 
@@ -316,7 +378,10 @@ mod tests {
             "[1,",
             "\"abc",
             "{\"a\" 1}",
-            "1.5",
+            "1.",
+            "1.e3",
+            "2e",
+            "-",
             "tru",
             "[1] x",
             "\"\\u12\"",
@@ -324,6 +389,11 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(parse(&"[".repeat(1000)).is_err());
+        assert_eq!(parse("-1.5e2").unwrap(), Json::Num(-150.0));
+        assert_eq!(
+            parse("[0.1, 7]").unwrap().as_arr().unwrap()[0].as_f64(),
+            Some(0.1)
+        );
         assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap(), Json::str("😀"));
     }
 }

@@ -1,7 +1,7 @@
 //! Command-line entry point of `runner`: argument parsing and dispatch to the library.
 
 use runner::boot::{self, BootOpts};
-use runner::{config, console, matrix, read_file, summary, write_file};
+use runner::{bench, bench_svg, config, console, matrix, read_file, summary, write_file};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -22,6 +22,15 @@ commands:
       per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures
   matrix-diff <name=matrix.tsv>...
       compare matrix TSVs; exit 1 if they differ
+  bench --out-dir <dir> [--meta key=value]... [--check] <variant>:<mode>=<console.log>...
+      read `# bench: op=...` lines (and `ok N <op> # SKIP` lines) from benchmark console
+      logs; <variant> is upstream, c or rust, <mode> is icount (qemu -icount shift=0:
+      deterministic, the comparison) or tcg (wall-clock, noisy). Prints the meta lines and
+      an icount and a tcg table (ns/op medians and rust/c); writes <dir>/results.json and
+      <dir>/bench.svg. --check also writes <dir>/bench-check.log (suite bench/check, for
+      `runner parse`): rust/c icount ratio <= 1.005 for fork_exit_wait, clone3_einval,
+      autoreap_spawn, autokill_close, pidfd_open_close, and icount spread_pct <= 0.2 for
+      every op and variant; exit 1 if a check failed (without --check: exit 0)
 ";
 
 /// Exit status for command-line mistakes.
@@ -280,6 +289,75 @@ fn matrix_diff(args: &[String]) -> Result<u8, Fail> {
     }
 }
 
+fn bench_cmd(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(args, &["out-dir", "meta"], &["check"]))?;
+    let out_dir = usage(a.need("out-dir"))?;
+    let mut meta = Vec::new();
+    for m in a.opts.get("meta").into_iter().flatten() {
+        let (k, v) = usage(
+            m.split_once('=')
+                .filter(|(k, _)| !k.trim().is_empty())
+                .ok_or_else(|| format!("--meta: expected key=value, got {m:?}")),
+        )?;
+        meta.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    if a.positional.is_empty() {
+        return Err(Fail::Usage(
+            "bench needs at least one <variant>:<mode>=<console.log>".into(),
+        ));
+    }
+    let mut runs: Vec<bench::Run> = Vec::new();
+    for arg in &a.positional {
+        let (variant, mode, log) = usage(bench::parse_input(arg))?;
+        if runs.iter().any(|r| r.variant == variant && r.mode == mode) {
+            return Err(Fail::Usage(format!("bench: {variant}:{mode} given twice")));
+        }
+        let scan = bench::scan_log(&error(read_file(&log))?);
+        for e in &scan.errors {
+            eprintln!("runner: bench: {log}: malformed bench line: {e}");
+        }
+        if scan.samples.is_empty() {
+            eprintln!("runner: bench: {log}: no `# bench:` lines");
+        }
+        runs.push(bench::Run {
+            variant,
+            mode,
+            log,
+            scan,
+        });
+    }
+    let b = bench::Bench::new(meta, runs);
+    error(std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {out_dir}: {e}")))?;
+    let path = |name: &str| format!("{}/{name}", out_dir.trim_end_matches('/'));
+    print!("{}", bench::render_tables(&b));
+    error(write_file(
+        &path("results.json"),
+        &bench::to_json(&b).to_pretty(),
+    ))?;
+    error(write_file(&path("bench.svg"), &bench_svg::render(&b)))?;
+    if !a.flag("check") {
+        return Ok(0);
+    }
+    let checks = bench::checks(&b);
+    let log = path("bench-check.log");
+    error(write_file(&log, &bench::render_check_log(&checks)))?;
+    let count = |o| checks.iter().filter(|c| c.outcome == o).count();
+    println!();
+    for c in checks
+        .iter()
+        .filter(|c| c.outcome == console::Outcome::Fail)
+    {
+        println!("FAIL {}: {}", c.name, c.detail);
+    }
+    let failed = count(console::Outcome::Fail);
+    println!(
+        "bench checks: {} passed, {failed} failed, {} skipped ({log})",
+        count(console::Outcome::Pass),
+        count(console::Outcome::Skip)
+    );
+    Ok(u8::from(failed > 0))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
@@ -296,6 +374,7 @@ fn main() -> ExitCode {
         "parse" => parse_cmd(rest),
         "summary" => summary_cmd(rest),
         "matrix-diff" => matrix_diff(rest),
+        "bench" => bench_cmd(rest),
         other => Err(Fail::Usage(format!("unknown command {other:?}"))),
     };
     match result {

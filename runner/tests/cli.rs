@@ -72,6 +72,8 @@ fn help_lists_commands() {
         "summary",
         "matrix-diff",
         "--icount",
+        "bench --out-dir",
+        "bench-check.log",
     ] {
         assert!(out.contains(cmd), "{cmd}");
     }
@@ -398,4 +400,250 @@ fn boot_without_qemu() {
     let (code, _, err, _, _) = boot(&dir, "/nonexistent/qemu-system-x86_64", "5");
     assert_eq!(code, 4);
     assert!(err.contains("/nonexistent/qemu-system-x86_64") && err.contains("qemu-system-x86"));
+}
+
+fn bench_logs() -> Vec<String> {
+    [
+        ("upstream", "icount"),
+        ("c", "icount"),
+        ("rust", "icount"),
+        ("c", "tcg"),
+        ("rust", "tcg"),
+    ]
+    .iter()
+    .map(|(v, m)| format!("{v}:{m}={}", data(&format!("bench-{m}-{v}.log"))))
+    .collect()
+}
+
+fn num_at(doc: &Json, path: &[&str]) -> Option<f64> {
+    path.iter()
+        .try_fold(doc, |v, k| v.get(k))
+        .and_then(Json::as_f64)
+}
+
+#[test]
+fn bench_tables_json_svg_and_checks() {
+    let dir = scratch("bench");
+    let out = dir.join("out");
+    let out_s = out.to_str().expect("path");
+    let mut args = vec![
+        "bench",
+        "--out-dir",
+        out_s,
+        "--meta",
+        "kernel=7.3.0",
+        "--meta=qemu=QEMU emulator version 10.0.2",
+    ];
+    let logs = bench_logs();
+    args.extend(logs.iter().map(String::as_str));
+
+    // Table mode: exit 0 even though a ratio is over the limit; no check log.
+    let (code, stdout, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.join("bench-check.log").exists());
+    assert!(stdout.starts_with("kernel: 7.3.0\nqemu: QEMU emulator version 10.0.2\n\n"));
+    let icount = stdout
+        .find("instruction-count time (qemu -icount shift=0): deterministic, the comparison\n")
+        .expect("icount heading");
+    let tcg = stdout
+        .find("plain TCG wall-clock: noisy, for orientation only — not the comparison\n")
+        .expect("tcg heading");
+    assert!(icount < tcg);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let row = |from: usize, op: &str| {
+        lines
+            .iter()
+            .skip(from)
+            .find(|l| l.starts_with(&format!("{op} ")))
+            .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+            .expect(op)
+    };
+    let tcg_line = stdout[..tcg].lines().count();
+    assert_eq!(row(0, "op"), vec!["op", "upstream", "c", "rust", "rust/c"]);
+    assert_eq!(
+        row(0, "autokill_close"),
+        vec!["autokill_close", "skip", "171250.0", "173356.4", "1.0123"]
+    );
+    assert_eq!(
+        row(0, "autoreap_spawn"),
+        vec!["autoreap_spawn", "skip", "160012.5", "160380.1", "1.0023"]
+    );
+    assert_eq!(
+        row(tcg_line, "fork_exit_wait"),
+        vec!["fork_exit_wait", "-", "98000.0", "97000.0", "0.9898"]
+    );
+    assert_eq!(
+        row(tcg_line, "send_signal_kill"),
+        vec!["send_signal_kill", "-", "-", "-", "-"]
+    );
+
+    let doc = json::parse(&std::fs::read_to_string(out.join("results.json")).expect("json"))
+        .expect("valid JSON");
+    assert_eq!(
+        doc.get("meta")
+            .and_then(|m| m.get("qemu"))
+            .and_then(Json::as_str),
+        Some("QEMU emulator version 10.0.2")
+    );
+    let c = ["modes", "icount", "autoreap_spawn", "c"];
+    assert_eq!(
+        num_at(&doc, &[&c[..], &["median_ns"]].concat()),
+        Some(160012.5)
+    );
+    assert_eq!(
+        num_at(&doc, &[&c[..], &["spread_pct"]].concat()),
+        Some(0.05)
+    );
+    assert_eq!(num_at(&doc, &[&c[..], &["r"]].concat()), Some(5.0));
+    let runs = c
+        .iter()
+        .try_fold(&doc, |v, k| v.get(k))
+        .and_then(|v| v.get("runs"))
+        .and_then(Json::as_arr)
+        .expect("runs");
+    assert_eq!(runs.len(), 5);
+    assert_eq!(
+        num_at(
+            &doc,
+            &["modes", "tcg", "clone3_einval", "rust", "median_ns"]
+        ),
+        Some(655.0)
+    );
+    let ratio = num_at(&doc, &["ratios", "autokill_close"]).expect("ratio");
+    assert!((ratio - 173356.4 / 171250.0).abs() < 1e-12);
+    assert_eq!(num_at(&doc, &["ratios", "autokill_close_newpid_1"]), None);
+    assert!(doc
+        .get("modes")
+        .and_then(|m| m.get("icount"))
+        .and_then(|m| m.get("autokill_close"))
+        .and_then(|m| m.get("upstream"))
+        .is_none());
+
+    let svg = std::fs::read_to_string(out.join("bench.svg")).expect("svg");
+    assert!(svg.starts_with("<?xml"));
+    assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("instruction-count time relative to the c variant (1.0 = same)"));
+    assert!(svg.contains(">1.0123</text>"));
+    assert!(svg.contains(">qemu: QEMU emulator version 10.0.2</text>"));
+    assert_eq!(svg.matches("<svg").count(), 1);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+
+    // --check: same outputs plus the check log; exit 1 for the two failing checks.
+    let mut check_args = args.clone();
+    check_args.push("--check");
+    let (code, stdout, err) = run(&check_args);
+    assert_eq!(code, 1, "{err}");
+    assert!(stdout.contains(
+        "FAIL rust/c icount ratio <= 1.005 for autokill_close: ratio 1.0123: rust 173356.4 ns, c 171250.0 ns\n"
+    ));
+    assert!(stdout.ends_with(&format!(
+        "bench checks: 27 passed, 2 failed, 6 skipped ({out_s}/bench-check.log)\n"
+    )));
+    let check_log = out.join("bench-check.log");
+    let doc = parse_to_json(check_log.to_str().expect("path"), &dir, &[]);
+    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
+    let s = suite(&doc, "bench/check");
+    assert_eq!(counts(s), [27, 2, 6]);
+    assert_eq!(s.get("exit_code"), Some(&Json::Int(1)));
+    let cs = cases(s);
+    assert_eq!(
+        cs[3],
+        (
+            "rust/c icount ratio <= 1.005 for autokill_close".into(),
+            "fail".into(),
+            "ratio 1.0123: rust 173356.4 ns, c 171250.0 ns".into()
+        )
+    );
+    assert_eq!(
+        cs[34],
+        (
+            "icount repeats agree within 0.2% for autokill_close_newpid_1 on rust".into(),
+            "skip".into(),
+            "CONFIG_PID_NS not set".into()
+        )
+    );
+    assert!(cs.iter().any(|c| c.0
+        == "icount repeats agree within 0.2% for pdeathsig_kill on upstream"
+        && c.1 == "fail"));
+}
+
+#[test]
+fn bench_check_passes_and_absent_data() {
+    let dir = scratch("bench-check");
+    let line = |ns: f64| {
+        format!("[    1.000000] boot\n# bench: op=fork_exit_wait n=10 r=2 median_ns={ns} min_ns={ns} max_ns={ns} spread_pct=0.0 runs={ns},{ns}\nok 2 clone3_einval # SKIP no clone3\n")
+    };
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write log");
+        p.to_str().expect("path").to_string()
+    };
+    let (c, rust) = (
+        write("c.log", &line(100.0)),
+        write("rust.log", &line(100.5)),
+    );
+    let out = dir.join("out");
+    let out = out.to_str().expect("path");
+    let (code, stdout, err) = run(&[
+        "bench",
+        "--check",
+        "--out-dir",
+        out,
+        &format!("c:icount={c}"),
+        &format!("rust:icount={rust}"),
+    ]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("bench checks: 3 passed, 0 failed, 3 skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(no tcg logs given)"));
+    let log = std::fs::read_to_string(format!("{out}/bench-check.log")).expect("check log");
+    assert!(log.contains("ok 2 rust/c icount ratio <= 1.005 for clone3_einval # SKIP c: no clone3; rust: no clone3\n"), "{log}");
+
+    // Only tcg data: the icount comparison is absent, which is a failure.
+    let (code, stdout, _) = run(&["bench", "--check", "--out-dir", out, &format!("c:tcg={c}")]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("FAIL icount results present for c and rust: no icount bench results for c and rust: no c:icount log given; no rust:icount log given"), "{stdout}");
+
+    // A log without bench lines and a malformed line are reported, not fatal.
+    let empty = write(
+        "empty.log",
+        "[    1.000000] nothing here\n# bench: op=x r=1\n",
+    );
+    let (code, _, err) = run(&["bench", "--out-dir", out, &format!("rust:icount={empty}")]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("empty.log: malformed bench line: line 2: "),
+        "{err}"
+    );
+    assert!(err.contains("empty.log: no `# bench:` lines"), "{err}");
+
+    // Usage errors.
+    for bad in [
+        vec!["bench", "--out-dir", out],
+        vec!["bench", &format!("c:icount={c}")],
+        vec!["bench", "--out-dir", out, "c:kvm=x.log"],
+        vec![
+            "bench",
+            "--out-dir",
+            out,
+            "--meta",
+            "novalue",
+            &format!("c:icount={c}"),
+        ],
+        vec![
+            "bench",
+            "--out-dir",
+            out,
+            &format!("c:icount={c}"),
+            &format!("c:icount={rust}"),
+        ],
+    ] {
+        assert_eq!(run(&bad).0, 64, "{bad:?}");
+    }
+    let (code, _, err) = run(&["bench", "--out-dir", out, "c:icount=/nonexistent.log"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.log"));
 }
