@@ -93,7 +93,11 @@ fn unprivileged_userns_clone() -> bool {
 ///
 /// Returns the same errno as upstream's C for every combination of `flags`, `exit_signal` and
 /// facts, checking in the same order (so the capability checks happen exactly when C makes them).
-pub fn check_flags(flags: CloneFlags, exit_signal: ExitSignal, caller: &impl CallerFacts) -> Result {
+pub fn check_flags(
+    flags: CloneFlags,
+    exit_signal: ExitSignal,
+    caller: &impl CallerFacts,
+) -> Result {
     use CloneFlags as F;
 
     // Don't allow sharing the root directory with processes in a different namespace.
@@ -253,7 +257,10 @@ pub unsafe extern "C" fn rust_clone_pidfd_flags(clone_flags: u64) -> c_uint {
 ///
 /// `p` points to the valid task that `copy_process()` is creating.
 #[export]
-pub unsafe extern "C" fn rust_clone_set_no_new_privs(p: *mut bindings::task_struct, clone_flags: u64) {
+pub unsafe extern "C" fn rust_clone_set_no_new_privs(
+    p: *mut bindings::task_struct,
+    clone_flags: u64,
+) {
     if CloneFlags::from_raw(clone_flags).contains(CloneFlags::NNP) {
         // SAFETY: `p` is valid per the safety requirements; `copy_process()` holds a reference.
         let task = unsafe { &*p.cast::<Task>() };
@@ -413,7 +420,13 @@ mod tests {
     /// Flags the checks do not look at change nothing.
     #[test]
     fn check_flags_ignores_other_bits() {
-        let others = [F::FILES, F::CLEAR_SIGHAND, F::INTO_CGROUP, F::EMPTY_MNTNS, F::NEWTIME];
+        let others = [
+            F::FILES,
+            F::CLEAR_SIGHAND,
+            F::INTO_CGROUP,
+            F::EMPTY_MNTNS,
+            F::NEWTIME,
+        ];
         let mut mismatches = 0u32;
         for combo in 0..(1u32 << CHECKED.len()) {
             for other in others {
@@ -459,7 +472,11 @@ mod tests {
                         )
                     };
                     if clone3_flags_valid(flags, ExitSignal(exit_signal)) != want {
-                        pr_err!("clone3 flags {:#x} exit_signal {}\n", flags.as_raw(), exit_signal);
+                        pr_err!(
+                            "clone3 flags {:#x} exit_signal {}\n",
+                            flags.as_raw(),
+                            exit_signal
+                        );
                         mismatches += 1;
                     }
                 }
@@ -477,17 +494,50 @@ mod tests {
             file, inode, kernel_clone_args, nsproxy, signal_struct, task_struct,
         };
         let fields = [
-            (bindings::clone_autokill_field_CAK_TASK_FLAGS, offset_of!(task_struct, flags)),
-            (bindings::clone_autokill_field_CAK_TASK_PID, offset_of!(task_struct, pid)),
-            (bindings::clone_autokill_field_CAK_TASK_SIGNAL, offset_of!(task_struct, signal)),
-            (bindings::clone_autokill_field_CAK_TASK_NSPROXY, offset_of!(task_struct, nsproxy)),
-            (bindings::clone_autokill_field_CAK_SIGNAL_FLAGS, offset_of!(signal_struct, flags)),
-            (bindings::clone_autokill_field_CAK_NSPROXY_PID_NS_FOR_CHILDREN, offset_of!(nsproxy, pid_ns_for_children)),
-            (bindings::clone_autokill_field_CAK_FILE_F_FLAGS, offset_of!(file, f_flags)),
-            (bindings::clone_autokill_field_CAK_INODE_I_PRIVATE, offset_of!(inode, i_private)),
-            (bindings::clone_autokill_field_CAK_CLONE_ARGS_EXIT_SIGNAL, offset_of!(kernel_clone_args, exit_signal)),
-            (bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK, offset_of!(kernel_clone_args, stack)),
-            (bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK_SIZE, offset_of!(kernel_clone_args, stack_size)),
+            (
+                bindings::clone_autokill_field_CAK_TASK_FLAGS,
+                offset_of!(task_struct, flags),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_TASK_PID,
+                offset_of!(task_struct, pid),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_TASK_SIGNAL,
+                offset_of!(task_struct, signal),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_TASK_NSPROXY,
+                offset_of!(task_struct, nsproxy),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_SIGNAL_FLAGS,
+                offset_of!(signal_struct, flags),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_NSPROXY_PID_NS_FOR_CHILDREN,
+                offset_of!(nsproxy, pid_ns_for_children),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_FILE_F_FLAGS,
+                offset_of!(file, f_flags),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_INODE_I_PRIVATE,
+                offset_of!(inode, i_private),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_CLONE_ARGS_EXIT_SIGNAL,
+                offset_of!(kernel_clone_args, exit_signal),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK,
+                offset_of!(kernel_clone_args, stack),
+            ),
+            (
+                bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK_SIZE,
+                offset_of!(kernel_clone_args, stack_size),
+            ),
         ];
         let mut wrong = 0u32;
         for (field, rust) in fields {

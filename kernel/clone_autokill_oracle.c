@@ -99,7 +99,7 @@ bool clone_autokill_oracle_clone3_flags_valid(u64 clone_flags, int exit_signal)
 	      CLONE_PIDFD_AUTOKILL | CLONE_EMPTY_MNTNS))
 		return false;
 
-	if (clone_flags & (CLONE_DETACHED | (CSIGNAL & (~CLONE_NEWTIME))))
+	if (clone_flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
 		return false;
 
 	if ((clone_flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) ==

@@ -45,8 +45,10 @@ fi
 # checkpatch.pl --strict: the C and headers the project adds, and each patch.
 for f in $(cd "$top" && find kernel fs include rust/helpers -name '*.[ch]' 2>/dev/null | sort) \
 	 $(cd "$top" && ls patches/*.patch 2>/dev/null); do
-	case $f in *.patch) mode=() ;; *) mode=(-f) ;; esac
-	if out=$(cd "$src" && ./scripts/checkpatch.pl --strict --no-tree --no-signoff -q "${mode[@]}" "$top/$f" 2>&1); then
+	# Patches go through stdin: given a path inside a git work tree,
+	# checkpatch would check the .patch file as a source file.
+	case $f in *.patch) mode=(-) ;; *) mode=(-f "$top/$f") ;; esac
+	if out=$(cd "$src" && ./scripts/checkpatch.pl --strict --no-tree --no-signoff -q "${mode[@]}" < "$top/$f" 2>&1); then
 		ok "checkpatch --strict $f"
 	else
 		notok "checkpatch --strict $f"

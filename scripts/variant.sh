@@ -33,8 +33,7 @@ fragfiles=()
 for f in "${frags[@]}"; do fragfiles+=("$top/configs/$f.config"); done
 # Kernel command line additions of a variant, if any (configs/VARIANT.cmdline).
 # possible_cpus=2: tinyconfig has no ACPI, so without it every one of NR_CPUS
-# counts as possible, which scales pid_max past what upstream's recycled-pid
-# test in pidfd_test can cycle through (it then skips).
+# counts as possible (per-CPU areas and pid_max are sized for them).
 append="possible_cpus=2"
 if [ -f "$top/configs/$variant.cmdline" ]; then
 	append="$append $(grep -v '^#' "$top/configs/$variant.cmdline" | tr '\n' ' ')"

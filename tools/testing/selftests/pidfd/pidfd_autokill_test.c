@@ -109,9 +109,21 @@ static int reap_tracked(pid_t pid)
 	if (poll_fd(t->pidfd, TIMEOUT_MS) != 1)
 		return -1;
 	t->waitable = false;
-	if (waitpid(pid, &status, WNOHANG | __WALL) != pid)
-		return -1;
-	return status;
+	/*
+	 * The pidfd polls readable as soon as the task has exited, which can
+	 * be a moment before it is a zombie that wait() sees: retry, bounded.
+	 */
+	for (int i = 0; i < TIMEOUT_MS; i++) {
+		struct timespec ts = { .tv_nsec = 1000000 };
+		pid_t ret = waitpid(pid, &status, WNOHANG | __WALL);
+
+		if (ret == pid)
+			return status;
+		if (ret < 0)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
 }
 
 static void cleanup_tracked(void)
@@ -188,7 +200,15 @@ static bool killed(int obsfd, pid_t pid)
 		return false;
 	if (!WIFSIGNALED(info.exit_code) || WTERMSIG(info.exit_code) != SIGKILL)
 		return false;
-	return waitpid(pid, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD;
+	/* Reaped by the kernel: wait() has nothing, within the bound. */
+	for (int i = 0; i < TIMEOUT_MS; i++) {
+		struct timespec ts = { .tv_nsec = 1000000 };
+
+		if (waitpid(pid, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD)
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
 }
 
 static ssize_t read_timeout(int fd, void *buf, size_t len)
