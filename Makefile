@@ -25,8 +25,8 @@ else
 Q := @
 endif
 
-.PHONY: all deps runner source kernel selftests test run check check-host \
-	check-variants check-symbols clean distclean help
+.PHONY: all deps runner source kernel selftests test run check \
+	clean distclean help
 
 all: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
@@ -77,3 +77,23 @@ clean:
 
 distclean: clean
 	$(Q)rm -rf build runner/target
+
+# The upstream patch series (git format-patch + cover letter) in out/series,
+# and its check: checkpatch --strict per patch, git am onto a fresh 7.3 tree,
+# a reduced build of every prefix.
+.PHONY: series series-check
+series: deps runner
+	$(Q)scripts/series.sh out/series
+
+series-check: deps runner
+	$(Q)scripts/series.sh out/series check
+
+# Benchmarks: every variant under qemu -icount (deterministic) and plain TCG;
+# table, out/bench/results.json and out/bench/bench.svg.  bench-check is the
+# reduced form that make check runs.
+.PHONY: bench bench-check
+bench: deps runner
+	$(Q)scripts/bench.sh full
+
+bench-check: deps runner
+	$(Q)scripts/bench.sh quick

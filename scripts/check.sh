@@ -53,6 +53,23 @@ for v in "${variants[@]}"; do
 	results+=("$host/lint.json")
 done
 
+if [ " ${variants[*]} " = " upstream c rust " ]; then
+	step "bench-check: rust vs c under qemu -icount"
+	scripts/bench.sh quick > "$host/bench.out" 2>&1
+	tail -n 30 "$host/bench.out"
+	if [ -f "$top/out/bench/bench-check.log" ]; then
+		"$RUNNER" parse --log "$top/out/bench/bench-check.log" --variant bench --out "$host/bench.json" | tail -n 1
+	else
+		printf '##> suite-begin bench/check\n1..1\nnot ok 1 bench-check produced no results\n##> suite-end bench/check rc=1\n##> guest-exit: ok\n' > "$host/bench-fail.log"
+		"$RUNNER" parse --log "$host/bench-fail.log" --variant bench --out "$host/bench.json" > /dev/null
+	fi
+	results+=("$host/bench.json")
+	if [ -f "$top/out/bench/repeat-check.log" ]; then
+		"$RUNNER" parse --log "$top/out/bench/repeat-check.log" --variant bench-repeat --out "$host/bench-repeat.json" | tail -n 1
+		results+=("$host/bench-repeat.json")
+	fi
+fi
+
 step "cross-variant checks"
 scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
 "$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1

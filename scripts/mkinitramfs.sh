@@ -4,7 +4,7 @@
 # mkinitramfs.sh - the guest's initramfs, with the kernel's own usr/gen_init_cpio
 # (no root, no host cpio), from initramfs/base.list plus the selftests.
 #
-# Usage: mkinitramfs.sh BUILD TESTS OUT.cpio [--cmd FILE | --shell] [--only REGEX]
+# Usage: mkinitramfs.sh BUILD TESTS OUT.cpio [--cmd FILE | --shell] [--only REGEX] [--list FILE]
 #   BUILD  a kernel build directory (for usr/gen_init_cpio)
 #   TESTS  output of build-selftests.sh
 set -euo pipefail
@@ -12,12 +12,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "$1") tests=$(realpath -m "$2") cpio=$(realpath -m "$3")
 shift 3
-extra=() only=.
+extra=() only=. testlist=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmd) extra+=("file /cmd $(realpath "$2") 0644 0 0"); shift ;;
 	--shell) extra+=("file /shell /dev/null 0644 0 0") ;;
 	--only) only=$2; shift ;;
+	--list) testlist=$(realpath "$2"); shift ;;
 	*) echo "mkinitramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -37,7 +38,7 @@ command -v file > /dev/null && file "$BUSYBOX" 2>/dev/null | grep -q 'dynamicall
 list=$cpio.list
 {
 	cat "$top/initramfs/base.list"
-	grep -E "$only" "$tests/list" > "$cpio.tests" || true
+	grep -E "$only" "${testlist:-$tests/list}" > "$cpio.tests" || true
 	echo "file /tests/list $cpio.tests 0644 0 0"
 	for d in $(cut -d/ -f1 "$tests/list" | sort -u); do
 		echo "dir /tests/$d 0755 0 0"

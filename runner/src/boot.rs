@@ -48,8 +48,16 @@ pub fn qemu_args(o: &BootOpts) -> Vec<String> {
     let mut a: Vec<&str> = Vec::new();
     // Pure emulation: the pipeline must also run where KVM is unavailable.
     a.extend(["-accel", "tcg"]);
-    // Every CPU feature TCG can emulate, so feature-dependent kernel paths get exercised.
-    a.extend(["-cpu", "max"]);
+    // Every CPU feature TCG can emulate, so feature-dependent kernel paths get exercised; under
+    // -icount without RDRAND/RDSEED, whose values would differ from boot to boot.
+    a.extend([
+        "-cpu",
+        if o.icount {
+            "max,-rdrand,-rdseed"
+        } else {
+            "max"
+        },
+    ]);
     // Guest RAM and CPU count (SMP exercises the locking paths).
     a.extend(["-m", &o.mem, "-smp", &o.smp]);
     // Turn the guest's reboot into QEMU exiting: with panic=-1 every panic ends QEMU, and
@@ -243,7 +251,7 @@ mod tests {
         };
         let a = qemu_args(&o).join(" ");
         assert!(a.starts_with(
-            "-accel tcg -cpu max -m 1G -smp 2 -no-reboot -nographic -monitor none -serial stdio"
+            "-accel tcg -cpu max,-rdrand,-rdseed -m 1G -smp 2 -no-reboot -nographic -monitor none -serial stdio"
         ));
         assert!(a.contains("-icount shift=0,align=off,sleep=off"));
         assert!(a.ends_with("-append console=ttyS0 panic=-1 oops=panic panic_on_warn=1 x=1"));

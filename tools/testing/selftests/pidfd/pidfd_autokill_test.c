@@ -188,15 +188,33 @@ static bool still_running(int obsfd, int sock)
 	return poll_fd(obsfd, 0) == 0 && child_alive(sock);
 }
 
+/*
+ * The exit status of a task whose pidfd polled readable.  POLLIN comes from
+ * do_notify_parent(); release_task() records the status a moment later:
+ * retry, bounded.  Returns 0 or -1.
+ */
+static int get_exit_info(int pidfd, struct pidfd_info *info)
+{
+	for (int i = 0; i < TIMEOUT_MS; i++) {
+		struct timespec ts = { .tv_nsec = 1000000 };
+
+		memset(info, 0, sizeof(*info));
+		info->mask = PIDFD_INFO_EXIT;
+		if (ioctl(pidfd, PIDFD_GET_INFO, info))
+			return -1;
+		if (info->mask & PIDFD_INFO_EXIT)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
 /* Dead within the bound, by SIGKILL, and not left as a zombie. */
 static bool killed(int obsfd, pid_t pid)
 {
-	struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+	struct pidfd_info info;
 
-	if (poll_fd(obsfd, TIMEOUT_MS) != 1)
-		return false;
-	if (ioctl(obsfd, PIDFD_GET_INFO, &info) ||
-	    !(info.mask & PIDFD_INFO_EXIT))
+	if (poll_fd(obsfd, TIMEOUT_MS) != 1 || get_exit_info(obsfd, &info))
 		return false;
 	if (!WIFSIGNALED(info.exit_code) || WTERMSIG(info.exit_code) != SIGKILL)
 		return false;
@@ -1047,7 +1065,7 @@ TEST_F(autokill, close_after_exit)
 	}
 	EXPECT_EQ(close(pidfd), 0);
 	if (obsfd >= 0) {
-		ASSERT_EQ(ioctl(obsfd, PIDFD_GET_INFO, &info), 0);
+		ASSERT_EQ(get_exit_info(obsfd, &info), 0);
 		ASSERT_TRUE(WIFEXITED(info.exit_code) &&
 			    WEXITSTATUS(info.exit_code) == 7) {
 			TH_LOG("exit status changed to 0x%x", info.exit_code);
@@ -1181,7 +1199,7 @@ TEST_F(autokill, clone_parent_from_autoreap_child)
 		TH_LOG("plain fork() from the autoreap process failed");
 	}
 	ASSERT_EQ(poll_fd(pidfd, TIMEOUT_MS), 1);
-	ASSERT_EQ(ioctl(pidfd, PIDFD_GET_INFO, &info), 0);
+	ASSERT_EQ(get_exit_info(pidfd, &info), 0);
 	EXPECT_TRUE(WIFEXITED(info.exit_code));
 	close(pidfd);
 }
@@ -1253,7 +1271,7 @@ static void nnp_child_report(int wfd, __u64 flags)
 		nnp = -1;
 	close(pidfd);
 	dead = ofd >= 0 && poll_fd(ofd, TIMEOUT_MS) == 1 &&
-	       !ioctl(ofd, PIDFD_GET_INFO, &info) &&
+	       !get_exit_info(ofd, &info) &&
 	       WIFSIGNALED(info.exit_code) &&
 	       WTERMSIG(info.exit_code) == SIGKILL;
 	send_report(wfd, 0, nnp, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), dead);

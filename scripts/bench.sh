@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - the Rust port against upstream's C, side by side (make bench).
+#
+# Usage: bench.sh [quick]
+#
+# Each variant (upstream, c, rust) boots twice under QEMU -icount
+# (shift=0, align=off, sleep=off: the guest clock counts instructions, so
+# numbers repeat exactly; one vCPU, no KASLR, no RDRAND, for the same reason)
+# and once under plain TCG (wall clock, for orientation only), running
+# pidfd_autokill_bench.  `runner bench` prints the table, writes
+# out/bench/{results.json,bench.svg,table.txt} and, for `quick` (make
+# bench-check), checks rust/c <= 1.005 on ops 1-5 and that the two icount
+# boots agree within 0.2 %.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNNER=$top/runner/target/release/runner
+mode=${1:-full}
+VARIANTS=${BENCH_VARIANTS:-upstream c rust}
+out=$top/out/bench
+mkdir -p "$out"
+args=""
+[ "$mode" = quick ] && args="-q -o fork_exit_wait,clone3_einval,autoreap_spawn,autokill_close,pidfd_open_close"
+
+logs=()
+for v in $VARIANTS; do
+	"$top/scripts/variant.sh" "$v" selftests
+	b=$top/build/$v
+	echo "pidfd/pidfd_autokill_bench 1800 $args" > "$b/bench.list"
+	"$top/scripts/mkinitramfs.sh" "$b" "$b/selftests" "$b/bench.cpio" --list "$b/bench.list"
+	for run in icount icount2 tcg; do
+		log=$out/$v-$run.log
+		flags=()
+		[ "$run" != tcg ] && flags=(--icount --smp 1)
+		echo "  BENCH   [$v] $run"
+		"$RUNNER" boot --kernel "$top/out/$v/bzImage" --initrd "$b/bench.cpio" --log "$log" \
+			--timeout 1800 --append "possible_cpus=2 nokaslr norandmaps" --quiet "${flags[@]}" ||
+			echo "bench: boot of $v ($run) failed; see $log" >&2
+	done
+	logs+=("$v:icount=$out/$v-icount.log" "$v:tcg=$out/$v-tcg.log")
+done
+
+# The second icount boot must repeat the first exactly: a broken measurement is
+# a failure, not a number.
+rep=0 n=0 tap=()
+for v in $VARIANTS; do
+	while read -r op med; do
+		n=$((n + 1))
+		med2=$(grep -a "^# bench: op=$op " "$out/$v-icount2.log" | sed 's/.* median_ns=\([0-9.]*\).*/\1/' || true)
+		if [ -n "$med2" ] && awk -v a="$med" -v b="$med2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.002 * a) }'; then
+			tap+=("ok $n icount boots agree within 0.2% for $op on $v")
+		else
+			tap+=("# $op on $v: ${med} ns in the first boot, ${med2:-nothing} in the second")
+			tap+=("not ok $n icount boots agree within 0.2% for $op on $v")
+			rep=1
+		fi
+	done < <(grep -a '^# bench: ' "$out/$v-icount.log" | sed 's/^# bench: op=\([^ ]*\) .* median_ns=\([0-9.]*\).*/\1 \2/')
+done
+{
+	echo "##> suite-begin bench/repeat"
+	echo "TAP version 13"
+	echo "1..$n"
+	printf '%s\n' "${tap[@]}"
+	echo "##> suite-end bench/repeat rc=$rep"
+	echo "##> guest-exit: ok"
+} > "$out/repeat-check.log"
+
+meta=(--meta "kernel=$(cat "$top/build/src/base/.source-version" 2> /dev/null || echo '?')"
+      --meta "config=tinyconfig + configs/base.config + configs/<variant>.config (CC_OPTIMIZE_FOR_PERFORMANCE)"
+      --meta "qemu=$(qemu-system-x86_64 --version | head -n 1)"
+      --meta "icount=-icount shift=0,align=off,sleep=off -smp 1 -cpu max,-rdrand,-rdseed nokaslr norandmaps"
+      --meta "mode=$mode")
+check=()
+[ "$mode" = quick ] && check=(--check)
+rc=0
+"$RUNNER" bench --out-dir "$out" "${meta[@]}" "${check[@]}" "${logs[@]}" | tee "$out/table.txt" || rc=$?
+echo "chart: out/bench/bench.svg; data: out/bench/results.json"
+[ $rep = 0 ] || rc=1
+exit $rc

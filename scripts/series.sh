@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# series.sh - write the upstream patch series (git format-patch, with a cover
+# letter) against the 7.3 base from patches/series, the overlay and patches/.
+#
+# Usage: series.sh OUTDIR [check]
+#   check  also: checkpatch.pl --strict on every patch, `git am` onto a fresh
+#          clone of the base, and a reduced build (kernel/ fs/ rust/) of
+#          every prefix of the series with the rust configuration.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$(realpath -m "$1")
+mode=${2:-}
+base=$top/build/src/base
+RUNNER=$top/runner/target/release/runner
+die() { echo "series: error: $*" >&2; exit 1; }
+say() { echo "  SERIES  $*"; }
+
+"$top/scripts/prepare-tree.sh" pristine
+tmp=$(mktemp -d)
+wt=$tmp/wt
+cleanup() { git -C "$base" worktree remove --force "$wt" 2> /dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+git -C "$base" worktree add -q --detach "$wt" base
+
+# Reproducible commits: the date of the project's last commit.
+date=$(git -C "$top" log -1 --format=%cI 2> /dev/null || date -u +%FT%TZ)
+name=$(git -C "$top" config user.name || echo "pidfd-autokill-rs")
+email=$(git -C "$top" config user.email || echo "pidfd-autokill-rs@localhost")
+export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
+export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+
+# Split patches/series into blocks.
+awk -v dir="$tmp" 'BEGIN { n = 1 } /^#/ && !body { next } /^%%$/ { n++; body = 0; next }
+	{ if ($0 ~ /^body:/) { body = 1; next } print > (dir "/block." n) }' "$top/patches/series"
+used_files=() used_diffs=()
+n=0
+for blk in $(ls "$tmp"/block.* | sort -t. -k2 -n); do
+	n=$((n + 1))
+	subject=$(sed -n 's/^subject: //p' "$blk")
+	files=$(sed -n 's/^files://p' "$blk")
+	diffs=$(sed -n 's/^diffs://p' "$blk")
+	[ -n "$subject" ] || die "block $n of patches/series has no subject"
+	for f in $files; do
+		[ -f "$top/$f" ] || die "patches/series block $n: no file $f"
+		mkdir -p "$wt/$(dirname "$f")"
+		cp "$top/$f" "$wt/$f"
+		git -C "$wt" add "$f"
+		used_files+=("$f")
+	done
+	for d in $diffs; do
+		git -C "$wt" apply --index "$top/patches/$d" || die "patches/$d does not apply in series position $n"
+		used_diffs+=("$d")
+	done
+	{
+		echo "$subject"
+		echo
+		sed -n '/^subject:/d; /^files:/d; /^diffs:/d; p' "$blk" | sed -e '/./,$!d'
+		echo
+		echo "Signed-off-by: $name <$email>"
+	} > "$tmp/msg"
+	git -C "$wt" commit -q -F "$tmp/msg"
+done
+
+# Every project file and every diff belongs to exactly one patch.
+missing=0
+while IFS= read -r f; do
+	printf '%s\n' "${used_files[@]}" | grep -qxF "$f" || { echo "series: $f is in no patch" >&2; missing=1; }
+done < <(cd "$top" && find rust kernel fs include init samples tools Documentation -type f 2> /dev/null | sort)
+for d in $(cd "$top/patches" && ls *.patch); do
+	printf '%s\n' "${used_diffs[@]}" | grep -qxF "$d" || { echo "series: patches/$d is in no patch" >&2; missing=1; }
+done
+[ $missing = 0 ] || die "patches/series does not cover the project (see above)"
+
+rm -rf "$out"
+mkdir -p "$out"
+git -C "$wt" format-patch -q --cover-letter --subject-prefix="PATCH RFC" -o "$out" base..HEAD
+cover=$(ls "$out"/0000-*.patch)
+
+# The cover letter: what, why Rust, what stays C, results of the last run.
+{
+	cat "$top/patches/cover-letter.txt"
+	echo
+	echo "Results of the last run on this tree (make check / make bench):"
+	echo
+	for v in upstream c rust; do
+		[ -f "$top/out/$v/results.json" ] || continue
+		echo "  $v: $("$RUNNER" summary "$top/out/$v/results.json" 2> /dev/null | tail -n 1)"
+	done
+	if [ -f "$top/out/bench/table.txt" ]; then
+		echo
+		sed 's/^/  /' "$top/out/bench/table.txt"
+	fi
+} > "$tmp/blurb"
+subject="clone3: CLONE_AUTOREAP, CLONE_NNP and CLONE_PIDFD_AUTOKILL in Rust"
+python3 - "$cover" "$tmp/blurb" "$subject" <<'PY'
+import sys
+path, blurb, subject = sys.argv[1], open(sys.argv[2]).read().rstrip("\n"), sys.argv[3]
+s = open(path).read().replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", blurb)
+open(path, "w").write(s)
+PY
+say "$n patches and a cover letter in ${out#"$top"/}"
+
+[ "$mode" = check ] || exit 0
+
+fail=0
+for p in "$out"/0*.patch; do
+	[ "$p" = "$cover" ] && continue
+	if "$base/scripts/checkpatch.pl" --strict --no-tree -q - < "$p" > "$tmp/cp.out" 2>&1; then
+		say "checkpatch --strict: $(basename "$p"): clean"
+	else
+		say "checkpatch --strict: $(basename "$p"): PROBLEMS"
+		sed 's/^/    /' "$tmp/cp.out"
+		fail=1
+	fi
+done
+
+# git am onto a fresh clone of the 7.3 base.
+git clone -q --no-checkout "$base" "$tmp/am"
+git -C "$tmp/am" checkout -q -b series base
+if git -C "$tmp/am" -c user.name=t -c user.email=t@localhost am -q $(ls "$out"/0*.patch | grep -v 0000-); then
+	say "git am onto a fresh 7.3 tree: applied $(git -C "$tmp/am" rev-list --count base..HEAD) patches"
+else
+	say "git am onto a fresh 7.3 tree: FAILED"
+	exit 1
+fi
+
+# Build every prefix: kernel/, fs/ and rust/ with the rust configuration.
+. "$top/scripts/kenv.sh"
+bdir=$top/build/series
+mkdir -p "$bdir"
+commits=$(git -C "$tmp/am" rev-list --reverse base..HEAD)
+k=0
+for c in $commits; do
+	k=$((k + 1))
+	git -C "$tmp/am" checkout -q "$c"
+	start=$SECONDS
+	if [ $k = 1 ]; then
+		make -s -C "$tmp/am" O="$bdir" "${KMAKE_ARGS[@]}" tinyconfig > /dev/null
+		"$tmp/am/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" \
+			"$top/configs/base.config" "$top/configs/rust.config" > /dev/null
+	fi
+	make -s -C "$tmp/am" O="$bdir" "${KMAKE_ARGS[@]}" olddefconfig > /dev/null
+	if make -s -C "$tmp/am" O="$bdir" "${KMAKE_ARGS[@]}" -j"$JOBS" kernel/ fs/ rust/ > "$bdir/prefix-$k.log" 2>&1; then
+		say "prefix $k/$(echo "$commits" | wc -w) builds ($((SECONDS - start)) s): $(git -C "$tmp/am" log -1 --format=%s)"
+	else
+		say "prefix $k builds: FAILED ($(git -C "$tmp/am" log -1 --format=%s)); log: $bdir/prefix-$k.log"
+		grep -E 'error' "$bdir/prefix-$k.log" | head -n 10 | sed 's/^/    /'
+		fail=1
+	fi
+done
+exit $fail
