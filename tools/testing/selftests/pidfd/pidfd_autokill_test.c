@@ -489,7 +489,7 @@ fail:
 	return -1;
 }
 
-static int suid_sk = -1, suid_ctl = -1;
+static int suid_sk = -1, suid_ctl = -1, suid_ctl_peer = -1;
 
 /*
  * Unprivileged: run the suid copy once plainly (control), then as an
@@ -501,6 +501,8 @@ static void suid_helper(int wfd)
 	pid_t ctl_pid, pid;
 	char c;
 
+	/* Our copy of the test's end would keep the EOF we wait for away. */
+	close(suid_ctl_peer);
 	ctl_pid = fork();
 	if (ctl_pid == 0)
 		exec_self(suid_path, MODE_EUID, suid_sk);
@@ -539,6 +541,7 @@ TEST_F(autokill, survives_setuid_exec_with_nnp)
 	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl), 0);
 	suid_sk = self->sk[1];
 	suid_ctl = ctl[1];
+	suid_ctl_peer = ctl[0];
 
 	helper = spawn_unprivileged(suid_helper, &rfd);
 	ASSERT_GT(helper, 0);
@@ -666,7 +669,7 @@ TEST_F(autokill, fork_inherited_fd_extends_lifetime)
 static int getfd_target;
 
 /* Grab the test's autokill pidfd with pidfd_getfd(); drop it on request. */
-static pid_t spawn_grabber(int ctl)
+static pid_t spawn_grabber(int ctl, int peer)
 {
 	pid_t pid = fork();
 	int ppidfd, fd;
@@ -674,6 +677,8 @@ static pid_t spawn_grabber(int ctl)
 
 	if (pid != 0)
 		return pid;
+	/* Our copy of the test's end would keep the EOF we wait for away. */
+	close(peer);
 	/* Drop the copy fork() gave us; take the parent's with getfd. */
 	close(getfd_target);
 	ppidfd = sys_pidfd_open(getppid(), 0);
@@ -699,7 +704,7 @@ TEST_F(autokill, pidfd_getfd_extends_lifetime)
 		return;
 	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl), 0);
 	getfd_target = pidfd;
-	grabber = spawn_grabber(ctl[1]);
+	grabber = spawn_grabber(ctl[1], ctl[0]);
 	ASSERT_GE(grabber, 0);
 	track(grabber, true);
 	close(ctl[1]);
