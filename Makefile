@@ -97,3 +97,10 @@ bench: deps runner
 
 bench-check: deps runner
 	$(Q)scripts/bench.sh quick
+
+# The debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection)
+# on the rust variant, or VARIANT=c for upstream's C under the same checkers.
+.PHONY: check-debug
+check-debug: deps runner
+	$(Q)scripts/variant.sh $(if $(filter c,$(VARIANT)),debug-c,debug) test
+	$(Q)$(RUNNER) summary out/$(if $(filter c,$(VARIANT)),debug-c,debug)/results.json
