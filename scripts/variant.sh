@@ -12,7 +12,8 @@
 #   run        boot into a shell, or run CMD (a shell command) in the guest
 #
 # Variants: upstream (the unmodified 7.3 tree), c (patched, C implementation),
-# rust (patched, Rust implementation), debug (rust + the kernel's checkers).
+# rust (patched, Rust implementation), debug (rust + the kernel's checkers),
+# debug-c (c + the same checkers, to tell the port's bugs from upstream's).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,8 @@ case $variant in
 upstream) src=$top/build/src/base; frags=(base upstream) ;;
 c | rust) src=$top/build/src/patched; frags=(base "$variant") ;;
 debug) src=$top/build/src/patched; frags=(base rust debug) ;;
-*) echo "variant.sh: unknown variant '$variant' (upstream, c, rust, debug)" >&2; exit 2 ;;
+debug-c) src=$top/build/src/patched; frags=(base c debug) ;;
+*) echo "variant.sh: unknown variant '$variant' (upstream, c, rust, debug, debug-c)" >&2; exit 2 ;;
 esac
 fragfiles=()
 for f in "${frags[@]}"; do fragfiles+=("$top/configs/$f.config"); done
@@ -35,8 +37,9 @@ for f in "${frags[@]}"; do fragfiles+=("$top/configs/$f.config"); done
 # possible_cpus=2: tinyconfig has no ACPI, so without it every one of NR_CPUS
 # counts as possible (per-CPU areas and pid_max are sized for them).
 append="possible_cpus=2"
-if [ -f "$top/configs/$variant.cmdline" ]; then
-	append="$append $(grep -v '^#' "$top/configs/$variant.cmdline" | tr '\n' ' ')"
+cmdline=$top/configs/${variant%-c}.cmdline
+if [ -f "$cmdline" ]; then
+	append="$append $(grep -v '^#' "$cmdline" | tr '\n' ' ')"
 fi
 
 if [ "$variant" = upstream ]; then
