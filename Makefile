@@ -17,7 +17,7 @@
 VARIANT ?= rust
 VARIANTS ?= upstream c rust
 RUNNER := runner/target/release/runner
-export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY
+export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH
 
 ifeq ($(V),1)
 Q :=

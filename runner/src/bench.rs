@@ -487,7 +487,7 @@ fn absent_reason(b: &Bench, variant: &str) -> String {
 }
 
 /// The `--check` gates, in order: presence of c and rust icount data, the rust/c ratio of the
-/// fastest repeat per gated op, malformed bench lines.
+/// medians per gated op, malformed bench lines.
 pub fn checks(b: &Bench) -> Vec<Check> {
     let mut out = Vec::new();
     let absent: Vec<&str> = ["c", "rust"]
@@ -505,19 +505,18 @@ pub fn checks(b: &Bench) -> Vec<Check> {
                     _ => None,
                 })
                 .collect();
-            // The least-disturbed repeat: interrupts and scheduling only ever add time.
-            let c_ns = |s: &Sample| format!("c {:.1} ns", s.min_ns);
-            let rust_ns = |s: &Sample| format!("rust {:.1} ns", s.min_ns);
+            let c_ns = |s: &Sample| format!("c {:.1} ns", s.median_ns);
+            let rust_ns = |s: &Sample| format!("rust {:.1} ns", s.median_ns);
             out.push(match (c, rust) {
                 (None, None) => continue,
                 _ if !skips.is_empty() => check(name, Outcome::Skip, skips.join("; ")),
-                (Some(Entry::Data(c)), Some(Entry::Data(r))) if c.min_ns <= 0.0 => check(
+                (Some(Entry::Data(c)), Some(Entry::Data(r))) if c.median_ns <= 0.0 => check(
                     name,
                     Outcome::Fail,
                     format!("no ratio: {}, {}", rust_ns(r), c_ns(c)),
                 ),
                 (Some(Entry::Data(c)), Some(Entry::Data(r))) => {
-                    let ratio = r.min_ns / c.min_ns;
+                    let ratio = r.median_ns / c.median_ns;
                     if ratio <= RATIO_LIMIT + EPS {
                         check(name, Outcome::Pass, String::new())
                     } else {
