@@ -17,7 +17,8 @@ use kernel::{
     sync::rcu,
 };
 
-/// What the last close of a pidfd's file does.
+/// What the last close of a pidfd's file does: nothing, unless the file carries
+/// `PIDFD_AUTOKILL`.
 fn release(pid: &Pid, flags: PidfdFlags) {
     if !flags.contains(PidfdFlags::AUTOKILL) {
         return;
