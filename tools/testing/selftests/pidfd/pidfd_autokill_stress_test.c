@@ -44,18 +44,6 @@
 #include "pidfd.h"
 #include "kselftest_harness.h"
 
-#ifndef CLONE_AUTOREAP
-#define CLONE_AUTOREAP (1ULL << 34)
-#endif
-
-#ifndef CLONE_NNP
-#define CLONE_NNP (1ULL << 35)
-#endif
-
-#ifndef CLONE_PIDFD_AUTOKILL
-#define CLONE_PIDFD_AUTOKILL (1ULL << 36)
-#endif
-
 #ifndef __NR_close_range
 #define __NR_close_range 436
 #endif

@@ -37,18 +37,6 @@
 #include "pidfd.h"
 #include "kselftest_harness.h"
 
-#ifndef CLONE_AUTOREAP
-#define CLONE_AUTOREAP (1ULL << 34)
-#endif
-
-#ifndef CLONE_NNP
-#define CLONE_NNP (1ULL << 35)
-#endif
-
-#ifndef CLONE_PIDFD_AUTOKILL
-#define CLONE_PIDFD_AUTOKILL (1ULL << 36)
-#endif
-
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | \
 			CLONE_AUTOREAP | CLONE_NNP)
 

@@ -31,18 +31,6 @@
 
 #include "pidfd.h"
 
-#ifndef CLONE_AUTOREAP
-#define CLONE_AUTOREAP (1ULL << 34)
-#endif
-
-#ifndef CLONE_NNP
-#define CLONE_NNP (1ULL << 35)
-#endif
-
-#ifndef CLONE_PIDFD_AUTOKILL
-#define CLONE_PIDFD_AUTOKILL (1ULL << 36)
-#endif
-
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP (1ULL << 33)
 #endif
