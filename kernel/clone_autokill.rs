@@ -263,17 +263,13 @@ pub unsafe extern "C" fn rust_clone_pidfd_flags(clone_flags: u64) -> c_uint {
 ///
 /// # Safety
 ///
-/// `p` points to the valid task that `copy_process()` is creating.
+/// `p` points to the task that `copy_process()` is creating, which holds a reference to it.
 #[export]
-pub unsafe extern "C" fn rust_clone_set_no_new_privs(
-    p: *mut bindings::task_struct,
-    clone_flags: u64,
-) {
-    if CloneFlags::from_raw(clone_flags).contains(CloneFlags::NNP) {
-        // SAFETY: `p` is valid per the safety requirements; `copy_process()` holds a reference.
-        let task = unsafe { &*p.cast::<Task>() };
-        task.set_no_new_privs();
-    }
+pub unsafe extern "C" fn rust_clone_set_no_new_privs(p: *mut bindings::task_struct) {
+    // SAFETY: Per the safety requirements `p` is a valid task with a non-zero reference count,
+    // which is the invariant of `Task`; `Task` is a `repr(transparent)` wrapper.
+    let task = unsafe { &*p.cast::<Task>() };
+    task.set_no_new_privs();
 }
 
 /// `copy_process()`: `signal->autoreap` for a `CLONE_AUTOREAP` child.
@@ -283,14 +279,13 @@ pub unsafe extern "C" fn rust_clone_set_no_new_privs(
 /// `p` points to the new thread-group leader that `copy_process()` is attaching, with
 /// `tasklist_lock` held for writing.
 #[export]
-pub unsafe extern "C" fn rust_clone_set_autoreap(p: *mut bindings::task_struct, clone_flags: u64) {
-    if CloneFlags::from_raw(clone_flags).contains(CloneFlags::AUTOREAP) {
-        // SAFETY: `p` is valid per the safety requirements.
-        let task = unsafe { &*p.cast::<Task>() };
-        // SAFETY: `p` is a thread-group leader with its `signal` set up, and `tasklist_lock` is
-        // held for writing, per the safety requirements.
-        unsafe { task.set_autoreap() };
-    }
+pub unsafe extern "C" fn rust_clone_set_autoreap(p: *mut bindings::task_struct) {
+    // SAFETY: Per the safety requirements `p` is a valid task that `copy_process()` holds a
+    // reference to, which is the invariant of `Task`; `Task` is a `repr(transparent)` wrapper.
+    let task = unsafe { &*p.cast::<Task>() };
+    // SAFETY: `p` is a thread-group leader with its `signal` set up, and `tasklist_lock` is
+    // held for writing, per the safety requirements.
+    unsafe { task.set_autoreap() };
 }
 
 #[kunit_tests(clone_autokill)]

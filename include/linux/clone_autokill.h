@@ -29,9 +29,12 @@ int rust_copy_process_check_flags(const struct kernel_clone_args *args);
 bool rust_clone3_args_valid(struct kernel_clone_args *kargs);
 /* copy_process(): the f_flags of the clone pidfd's file. */
 unsigned int rust_clone_pidfd_flags(u64 clone_flags);
-/* copy_process(): the state of the new task, set where upstream sets it. */
-void rust_clone_set_no_new_privs(struct task_struct *p, u64 clone_flags);
-void rust_clone_set_autoreap(struct task_struct *p, u64 clone_flags);
+/*
+ * copy_process(): the state of a CLONE_NNP or CLONE_AUTOREAP child, set where
+ * upstream sets it; the caller tests the flag, so a plain fork() makes no call.
+ */
+void rust_clone_set_no_new_privs(struct task_struct *p);
+void rust_clone_set_autoreap(struct task_struct *p);
 /* pidfs: file_operations.release of every pidfd. */
 int rust_pidfs_file_release(struct inode *inode, struct file *file);
 
