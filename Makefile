@@ -6,6 +6,8 @@
 #
 #   make                  the main job: the rust variant built, booted and tested
 #   make check            the whole test suite; last line "N passed, N failed, N skipped"
+#   make bench            the Rust port against upstream's C under qemu -icount
+#   make soak [DURATION=s] the stress tests on the debug kernel, for longer
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
 #   make test VARIANT=v   build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
@@ -15,9 +17,10 @@
 # V=1 shows full commands; JOBS=n sets the build parallelism (default 3).
 
 VARIANT ?= rust
-VARIANTS ?= upstream c rust
+VARIANTS ?= upstream c rust debug
+DURATION ?= 600
 RUNNER := runner/target/release/runner
-export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH
+export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
 
 ifeq ($(V),1)
 Q :=
@@ -28,9 +31,15 @@ endif
 .PHONY: all deps runner source kernel selftests test run check \
 	clean distclean help
 
+# The demo's table (samples/pidfd/autokill-demo, the last suite) from a console log.
+DEMO_TABLE = awk '/suite-begin demo\/autokill-demo/ { on = 1; next } /suite-end demo\// { on = 0 } \
+	on && /^(\# |ok |not ok )/' $(1)
+
 all: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
 	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json; rc=$$?; \
+	echo; echo "autokill-demo, in the guest: supervisors with workers under PR_SET_PDEATHSIG and CLONE_PIDFD_AUTOKILL"; \
+	$(call DEMO_TABLE,out/$(VARIANT)/console.log); \
 	echo; echo "kernel:      out/$(VARIANT)/bzImage"; \
 	echo "console log: out/$(VARIANT)/console.log"; \
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
@@ -97,6 +106,16 @@ bench: deps runner
 
 bench-check: deps runner
 	$(Q)scripts/bench.sh quick
+
+# The stress tests of pidfd_autokill_stress_test on the debug kernel, each for
+# DURATION seconds (make check runs them for 10).
+.PHONY: soak
+soak: deps runner
+	$(Q)mkdir -p build/debug
+	$(Q)echo "pidfd/pidfd_autokill_stress_test $$((6 * $(DURATION) + 900))" > build/debug/soak.list
+	$(Q)TESTLIST=$(CURDIR)/build/debug/soak.list APPEND="STRESS_SECONDS=$(DURATION)" \
+		BOOT_TIMEOUT=$$((6 * $(DURATION) + 1200)) scripts/variant.sh debug test
+	$(Q)$(RUNNER) summary out/debug/results.json
 
 # The debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection)
 # on the rust variant, or VARIANT=c for upstream's C under the same checkers.

@@ -94,6 +94,10 @@ fn unprivileged_userns_clone() -> bool {
 /// Returns the same errno as upstream's C for every combination of `flags`, `exit_signal` and
 /// facts, and makes the capability checks exactly when the C makes them: the EPERM checks keep
 /// their place, the EINVAL checks between them are ordered cheapest first.
+///
+/// The common path (no `CLONE_NEWUSER`) makes no call before it returns or hands over to
+/// [`check_caller`], so the compiler can keep it free of a stack frame.
+#[inline]
 pub fn check_flags(
     flags: CloneFlags,
     exit_signal: ExitSignal,
@@ -105,13 +109,52 @@ pub fn check_flags(
     if flags.contains(F::NEWNS | F::FS) || flags.contains(F::NEWUSER | F::FS) {
         return Err(EINVAL);
     }
-    if flags.contains(F::NEWUSER) && !caller.may_clone_newuser() {
+    if flags.contains(F::NEWUSER) {
+        return check_flags_newuser(flags, exit_signal, caller);
+    }
+    check_flags_after_newuser(flags, exit_signal, caller)
+}
+
+/// [`check_flags`] for `CLONE_NEWUSER`: the capability check that comes before the EINVAL checks
+/// of [`check_flags_alone`], then the rest.
+#[cold]
+#[inline(never)]
+fn check_flags_newuser(
+    flags: CloneFlags,
+    exit_signal: ExitSignal,
+    caller: &impl CallerFacts,
+) -> Result {
+    if !caller.may_clone_newuser() {
         return Err(EPERM);
     }
-    // The checks that depend on the flags alone come first: they give EINVAL like the
-    // fact-based ones below, so the order among them does not change any result, and most
-    // rejected calls then never look at `current`. (The KUnit suite checks the equivalence.)
-    //
+    check_flags_after_newuser(flags, exit_signal, caller)
+}
+
+/// The checks of [`check_flags`] that follow the `CLONE_NEWUSER` capability check.
+#[inline(always)]
+fn check_flags_after_newuser(
+    flags: CloneFlags,
+    exit_signal: ExitSignal,
+    caller: &impl CallerFacts,
+) -> Result {
+    use CloneFlags as F;
+
+    check_flags_alone(flags, exit_signal)?;
+    if flags.intersects(F::PARENT | F::THREAD | F::PIDFD_AUTOKILL) {
+        return check_caller(flags, caller);
+    }
+    Ok(())
+}
+
+/// The EINVAL checks of [`check_flags`] that depend on the flags and the exit signal alone.
+///
+/// They give EINVAL like the fact-based ones of [`check_caller`] that follow, so the order among
+/// them does not change any result, and most rejected calls never look at `current`. (The KUnit
+/// suite checks the equivalence.)
+#[inline(always)]
+fn check_flags_alone(flags: CloneFlags, exit_signal: ExitSignal) -> Result {
+    use CloneFlags as F;
+
     // Thread groups must share signals as well, and detached threads can only be started up
     // within the thread group.
     if flags.contains(F::THREAD) && !flags.contains(F::SIGHAND) {
@@ -126,7 +169,7 @@ pub fn check_flags(
         return Err(EINVAL);
     }
     // CLONE_DETACHED is blocked so that it can be reused later together with CLONE_PIDFD.
-    if flags.contains(F::PIDFD) && flags.contains(F::DETACHED) {
+    if flags.contains(F::PIDFD | F::DETACHED) {
         return Err(EINVAL);
     }
     // An autoreaped child has no parent to notify and is never a thread.
@@ -135,7 +178,7 @@ pub fn check_flags(
     {
         return Err(EINVAL);
     }
-    if flags.contains(F::NNP) && flags.contains(F::THREAD) {
+    if flags.contains(F::NNP | F::THREAD) {
         return Err(EINVAL);
     }
     if flags.contains(F::PIDFD_AUTOKILL)
@@ -143,6 +186,15 @@ pub fn check_flags(
     {
         return Err(EINVAL);
     }
+    Ok(())
+}
+
+/// The checks of [`check_flags`] that ask about the calling task, in upstream's order; only
+/// reached when `flags` has one of `CLONE_PARENT`, `CLONE_THREAD` and `CLONE_PIDFD_AUTOKILL`.
+#[inline(never)]
+fn check_caller(flags: CloneFlags, caller: &impl CallerFacts) -> Result {
+    use CloneFlags as F;
+
     // Global and container inits may not create siblings: they would never be reaped.
     if flags.contains(F::PARENT) && caller.signal_unkillable() {
         return Err(EINVAL);
@@ -154,12 +206,13 @@ pub fn check_flags(
     if flags.contains(F::PARENT) && caller.autoreap() {
         return Err(EINVAL);
     }
-    if flags.contains(F::PIDFD_AUTOKILL) {
-        // Without CLONE_NNP the child could gain privileges (setuid exec) and then be killed by
-        // an unprivileged caller; require CAP_SYS_ADMIN in the caller's own user namespace.
-        if !flags.contains(F::NNP) && !caller.ns_capable_sys_admin() {
-            return Err(EPERM);
-        }
+    // Without CLONE_NNP the child could gain privileges (setuid exec) and then be killed by an
+    // unprivileged caller; require CAP_SYS_ADMIN in the caller's own user namespace.
+    if flags.contains(F::PIDFD_AUTOKILL)
+        && !flags.contains(F::NNP)
+        && !caller.ns_capable_sys_admin()
+    {
+        return Err(EPERM);
     }
     Ok(())
 }
@@ -190,11 +243,19 @@ pub fn clone3_flags_valid(flags: CloneFlags, exit_signal: ExitSignal) -> bool {
 
 /// `clone3_stack_valid()`: checks the stack userspace gave and turns it into the initial stack
 /// pointer (the stack grows down on every architecture this is built for).
+#[inline]
 pub fn clone3_stack_valid(args: &mut CloneArgs) -> bool {
-    let (stack, size) = (args.stack(), args.stack_size());
-    if stack == 0 {
-        return size == 0;
+    if args.stack() == 0 {
+        return args.stack_size() == 0;
     }
+    clone3_stack_set(args)
+}
+
+/// [`clone3_stack_valid`] for a caller-provided stack: out of line, so that the common case (no
+/// stack: the child runs on a copy of the parent's) needs no stack frame.
+#[inline(never)]
+fn clone3_stack_set(args: &mut CloneArgs) -> bool {
+    let (stack, size) = (args.stack(), args.stack_size());
     if size == 0 || !UserPtr::from_addr(stack).access_ok(size) {
         return false;
     }
@@ -221,16 +282,18 @@ pub fn pidfd_flags(flags: CloneFlags) -> PidfdFlags {
 ///
 /// # Safety
 ///
-/// `args` points to the valid `struct kernel_clone_args` of the clone call being executed by the
-/// current task.
+/// None: the function only reads the calling task's state. (`#[export]` requires it to be
+/// `unsafe`.)
 #[export]
 pub unsafe extern "C" fn rust_copy_process_check_flags(
-    args: *const bindings::kernel_clone_args,
+    clone_flags: u64,
+    exit_signal: c_int,
 ) -> c_int {
-    // SAFETY: Per the function's safety requirements; `copy_process()` does not change `args`
-    // while it runs the checks.
-    let args = unsafe { CloneArgs::from_raw(args) };
-    match check_flags(args.flags(), args.exit_signal(), &Caller) {
+    match check_flags(
+        CloneFlags::from_raw(clone_flags),
+        ExitSignal(exit_signal),
+        &Caller,
+    ) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }

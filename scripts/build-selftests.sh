@@ -6,7 +6,8 @@
 # Usage: build-selftests.sh SRC HDRS OUT
 #   SRC   the patched tree (upstream's selftests plus the project's)
 #   HDRS  the variant's installed UAPI headers (BUILD/usr/include)
-#   OUT   output directory: OUT/<dir>/<binary> and OUT/list (one "dir/binary" a line)
+#   OUT   output directory: OUT/<dir>/<binary> and OUT/list (one "dir/binary" a line);
+#         OUT/demo: the pidfd samples autokill-run and autokill-demo
 set -euo pipefail
 
 src=$(realpath -m "$1") hdrs=$(realpath -m "$2") out=$(realpath -m "$3")
@@ -35,5 +36,19 @@ for d in $DIRS; do
 	fi
 	make -s --no-print-directory -C "$sd" COLLECTION="$d" emit_tests | sed 's|:|/|' >> "$out/list.new"
 done
+# The pidfd samples: autokill-demo (which runs autokill-run) is the last suite.
+mkdir -p "$out/demo"
+for p in autokill-run autokill-demo; do
+	if ! ${CC:-gcc} -static -O2 -Wall -Wextra -isystem "$hdrs" -o "$out/demo/$p" \
+		"$src/samples/pidfd/$p.c" -lpthread > "$out/demo/$p.log" 2>&1; then
+		head -n 30 "$out/demo/$p.log" >&2
+		die "samples/pidfd/$p.c failed to build (log: $out/demo/$p.log)"
+	fi
+	if grep -q 'warning:' "$out/demo/$p.log"; then
+		echo "  TESTS   warnings in samples/pidfd/$p.c:" >&2
+		sed 's/^/    /' "$out/demo/$p.log" >&2
+	fi
+done
+echo "demo/autokill-demo" >> "$out/list.new"
 mv "$out/list.new" "$out/list"
 echo "  TESTS   $(wc -l < "$out/list") selftest binaries (${DIRS// /, }) built in $((SECONDS - start)) s"

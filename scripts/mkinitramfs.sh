@@ -5,20 +5,24 @@
 # (no root, no host cpio), from initramfs/base.list plus the selftests.
 #
 # Usage: mkinitramfs.sh BUILD TESTS OUT.cpio [--cmd FILE | --shell] [--only REGEX] [--list FILE]
+#                       [--override FILE]
 #   BUILD  a kernel build directory (for usr/gen_init_cpio)
 #   TESTS  output of build-selftests.sh
+#   --override  lines that replace the test list's line of the same binary:
+#               "DIR/BINARY TIMEOUT [ARGS...]" or "DIR/BINARY SKIP REASON"
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "$1") tests=$(realpath -m "$2") cpio=$(realpath -m "$3")
 shift 3
-extra=() only=. testlist=
+extra=() only=. testlist= override=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmd) extra+=("file /cmd $(realpath "$2") 0644 0 0"); shift ;;
 	--shell) extra+=("file /shell /dev/null 0644 0 0") ;;
 	--only) only=$2; shift ;;
 	--list) testlist=$(realpath "$2"); shift ;;
+	--override) override=$(realpath "$2"); shift ;;
 	*) echo "mkinitramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -38,7 +42,15 @@ command -v file > /dev/null && file "$BUSYBOX" 2>/dev/null | grep -q 'dynamicall
 list=$cpio.list
 {
 	cat "$top/initramfs/base.list"
-	grep -E "$only" "${testlist:-$tests/list}" > "$cpio.tests" || true
+	grep -E "$only" "${testlist:-$tests/list}" |
+		awk -v override="$override" '
+			BEGIN {
+				while (override != "" && (getline l < override) > 0)
+					if (l !~ /^#/ && split(l, w, " ") > 1)
+						line[w[1]] = l
+			}
+			$1 in line { print line[$1]; next }
+			{ print }' > "$cpio.tests" || true
 	echo "file /tests/list $cpio.tests 0644 0 0"
 	for d in $(cut -d/ -f1 "$tests/list" | sort -u); do
 		echo "dir /tests/$d 0755 0 0"

@@ -5,6 +5,8 @@
 # selftests, initramfs, boot under QEMU, results.
 #
 # Usage: variant.sh VARIANT kernel|selftests|test|run [CMD]
+# Environment: BOOT_TIMEOUT, ICOUNT, ONLY (regex of the tests to run), TESTLIST
+# (a test list to use instead of the built one), APPEND (kernel arguments).
 #   kernel     configure and build out/VARIANT/bzImage
 #   selftests  build the selftests against the variant's headers
 #   test       all of the above, boot, run every selftest and KUnit, write
@@ -41,6 +43,8 @@ cmdline=$top/configs/${variant%-c}.cmdline
 if [ -f "$cmdline" ]; then
 	append="$append $(grep -v '^#' "$cmdline" | tr '\n' ' ')"
 fi
+# APPEND: more kernel arguments; unknown KEY=VALUE ones reach /init's environment.
+append="$append ${APPEND:-}"
 
 if [ "$variant" = upstream ]; then
 	"$top/scripts/prepare-tree.sh" pristine
@@ -58,7 +62,12 @@ fi
 
 case $what in
 test)
-	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}"
+	# configs/VARIANT.tests: per-variant test arguments, timeouts and skips.
+	override=()
+	[ -f "$top/configs/${variant%-c}.tests" ] && override=(--override "$top/configs/${variant%-c}.tests")
+	[ -n "${TESTLIST:-}" ] && override+=(--list "$TESTLIST")
+	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}" \
+		"${override[@]}"
 	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: out/$variant/console.log"
 	rc=0
 	"$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/initramfs.cpio" --log "$out/console.log" \

@@ -24,7 +24,7 @@ extern int unprivileged_userns_clone;
 #endif
 
 /* copy_process(): every clone flag check made before anything is allocated. */
-int rust_copy_process_check_flags(const struct kernel_clone_args *args);
+int rust_copy_process_check_flags(u64 clone_flags, int exit_signal);
 /* clone3(): the checks of clone3_args_valid(), including the stack. */
 bool rust_clone3_args_valid(struct kernel_clone_args *kargs);
 /* copy_process(): the f_flags of the clone pidfd's file. */

@@ -79,6 +79,10 @@ pub fn qemu_args(o: &BootOpts) -> Vec<String> {
         // The guest clock counts executed instructions instead of host time: in-guest
         // timings become deterministic and independent of host load.
         a.extend(["-icount", "shift=0,align=off,sleep=off"]);
+        // A fixed RTC that follows the virtual clock: the wall-clock time the guest reads at
+        // boot seeds its random state (hash seeds, kernel stack offsets), which would otherwise
+        // change the instruction counts from one boot to the next.
+        a.extend(["-rtc", "base=2026-01-01T00:00:00,clock=vm"]);
     }
     let mut v: Vec<String> = a.into_iter().map(String::from).collect();
     v.push("-append".into());
@@ -161,7 +165,16 @@ fn run_inner(o: &BootOpts, start: Instant) -> i32 {
     let stdout = std::io::stdout();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let buf = match rx.recv_timeout(left) {
+        // Flush the log whenever QEMU has nothing more for now, so that it can be followed while
+        // the guest runs.
+        let buf = match rx.try_recv() {
+            Ok(buf) => Ok(buf),
+            Err(_) => {
+                let _ = log.flush();
+                rx.recv_timeout(left)
+            }
+        };
+        let buf = match buf {
             Ok(buf) => buf,
             Err(RecvTimeoutError::Timeout) => {
                 timed_out = true;
@@ -178,6 +191,15 @@ fn run_inner(o: &BootOpts, start: Instant) -> i32 {
             stop(&mut child);
             eprintln!("boot: cannot write log {}: {e}", o.log);
             return EXIT_ERROR;
+        }
+        // Host time at each suite boundary: where a run spends its time.
+        if line.contains("##> suite-") {
+            let t = start.elapsed().as_secs_f64();
+            if let Err(e) = writeln!(log, "##> host-time: {t:.1} s") {
+                stop(&mut child);
+                eprintln!("boot: cannot write log {}: {e}", o.log);
+                return EXIT_ERROR;
+            }
         }
         if !o.quiet {
             let _ = writeln!(stdout.lock(), "{line}");
@@ -254,6 +276,7 @@ mod tests {
             "-accel tcg -cpu max,-rdrand,-rdseed -m 1G -smp 2 -no-reboot -nographic -monitor none -serial stdio"
         ));
         assert!(a.contains("-icount shift=0,align=off,sleep=off"));
+        assert!(a.contains("-rtc base=2026-01-01T00:00:00,clock=vm"));
         assert!(a.ends_with("-append console=ttyS0 panic=-1 oops=panic panic_on_warn=1 x=1"));
     }
 }

@@ -223,19 +223,6 @@ impl ExitSignal {
 pub struct CloneArgs(Opaque<bindings::kernel_clone_args>);
 
 impl CloneArgs {
-    /// Creates a shared reference from a raw pointer.
-    ///
-    /// # Safety
-    ///
-    /// - `ptr` points to a valid `struct kernel_clone_args`;
-    /// - nobody modifies it for the lifetime `'a`.
-    #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *const bindings::kernel_clone_args) -> &'a Self {
-        // CAST: `Self` is a `repr(transparent)` wrapper around `bindings::kernel_clone_args`.
-        // SAFETY: The caller guarantees validity and the absence of writers for `'a`.
-        unsafe { &*ptr.cast() }
-    }
-
     /// Creates an exclusive reference from a raw pointer.
     ///
     /// # Safety
