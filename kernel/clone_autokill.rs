@@ -106,7 +106,7 @@ pub fn check_flags(
     use CloneFlags as F;
 
     // Don't allow sharing the root directory with processes in a different namespace.
-    if flags.contains(F::NEWNS | F::FS) || flags.contains(F::NEWUSER | F::FS) {
+    if flags.contains(F::FS) && flags.intersects(F::NEWNS | F::NEWUSER) {
         return Err(EINVAL);
     }
     if flags.contains(F::NEWUSER) {
@@ -149,41 +149,37 @@ fn check_flags_after_newuser(
 /// The EINVAL checks of [`check_flags`] that depend on the flags and the exit signal alone.
 ///
 /// They give EINVAL like the fact-based ones of [`check_caller`] that follow, so the order among
-/// them does not change any result, and most rejected calls never look at `current`. (The KUnit
-/// suite checks the equivalence.)
+/// them does not change any result: they are grouped by the flag that rules the others out, and
+/// most rejected calls never look at `current`. (The KUnit suite checks the equivalence.)
 #[inline(always)]
 fn check_flags_alone(flags: CloneFlags, exit_signal: ExitSignal) -> Result {
     use CloneFlags as F;
 
-    // Thread groups must share signals as well, and detached threads can only be started up
-    // within the thread group.
-    if flags.contains(F::THREAD) && !flags.contains(F::SIGHAND) {
-        return Err(EINVAL);
+    if flags.contains(F::THREAD) {
+        // Thread groups must share signals as well, and detached threads can only be started
+        // up within the thread group. A thread group lives in one pid and one user namespace,
+        // has one parent to notify, and one set of privileges: none of the per-process flags
+        // applies to a thread.
+        if !flags.contains(F::SIGHAND)
+            || flags.intersects(F::NEWUSER | F::NEWPID | F::AUTOREAP | F::NNP | F::PIDFD_AUTOKILL)
+        {
+            return Err(EINVAL);
+        }
     }
     // Shared signal handlers imply shared VM.
     if flags.contains(F::SIGHAND) && !flags.contains(F::VM) {
-        return Err(EINVAL);
-    }
-    // A thread group lives in one pid and one user namespace.
-    if flags.contains(F::THREAD) && flags.intersects(F::NEWUSER | F::NEWPID) {
         return Err(EINVAL);
     }
     // CLONE_DETACHED is blocked so that it can be reused later together with CLONE_PIDFD.
     if flags.contains(F::PIDFD | F::DETACHED) {
         return Err(EINVAL);
     }
-    // An autoreaped child has no parent to notify and is never a thread.
-    if flags.contains(F::AUTOREAP)
-        && (flags.intersects(F::THREAD | F::PARENT) || exit_signal.is_set())
-    {
+    // An autoreaped child has no parent to notify.
+    if flags.contains(F::AUTOREAP) && (flags.contains(F::PARENT) || exit_signal.is_set()) {
         return Err(EINVAL);
     }
-    if flags.contains(F::NNP | F::THREAD) {
-        return Err(EINVAL);
-    }
-    if flags.contains(F::PIDFD_AUTOKILL)
-        && (!flags.contains(F::PIDFD | F::AUTOREAP) || flags.contains(F::THREAD))
-    {
+    // The kill on the last close needs the pidfd, and a child nobody waits for.
+    if flags.contains(F::PIDFD_AUTOKILL) && !flags.contains(F::PIDFD | F::AUTOREAP) {
         return Err(EINVAL);
     }
     Ok(())

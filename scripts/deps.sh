@@ -41,6 +41,7 @@ pkgs=(
 	rsync:/usr/bin/rsync
 	git:/usr/bin/git
 	dpkg-dev:/usr/bin/dpkg-architecture
+	python3-sphinx:/usr/bin/sphinx-build
 )
 
 missing=()

@@ -3,8 +3,8 @@
 #
 # lint.sh - the project's code under the kernel's own checkers, as a KTAP
 # suite between runner markers: clippy (every build runs with CLIPPY=1),
-# rustfmtcheck, rustdoc, and checkpatch.pl --strict on the C glue and the
-# patch series.
+# rustfmtcheck, rustdoc, checkpatch.pl --strict on the C and the patch
+# series, and the documentation page through the kernel's htmldocs.
 #
 # Usage: lint.sh BUILD   (a built variant with CONFIG_CLONE_AUTOKILL_RUST=y)
 set -uo pipefail
@@ -59,6 +59,26 @@ for f in $(cd "$top" && find kernel fs include rust/helpers samples tools -name 
 		echo "$out" | head -n 30 | sed 's/^/# /'
 	fi
 done
+# The documentation page, rendered with the kernel's own Sphinx set-up (the
+# userspace-api book only): no warning may name it or the index that links it.
+docs=$top/build/docs
+page=Documentation/userspace-api/clone3-autokill.rst
+if ! command -v sphinx-build > /dev/null; then
+	notok "htmldocs: $page renders without warnings"
+	echo "# sphinx-build missing (Debian package python3-sphinx)"
+elif ! out=$(PATH=/usr/bin:$PATH make -s -C "$src" O="$docs" SPHINXDIRS=userspace-api htmldocs 2>&1); then
+	notok "htmldocs: $page renders without warnings"
+	echo "$out" | tail -n 20 | sed 's/^/# /'
+elif echo "$out" | grep -E 'WARNING|ERROR|CRITICAL' | grep -qE 'clone3-autokill|userspace-api/index\.rst'; then
+	notok "htmldocs: $page renders without warnings"
+	echo "$out" | grep -E 'WARNING|ERROR|CRITICAL' | grep -E 'clone3-autokill|userspace-api/index\.rst' | sed 's/^/# /'
+elif [ ! -s "$docs/Documentation/output/userspace-api/clone3-autokill.html" ]; then
+	notok "htmldocs: $page renders without warnings"
+	echo "# no clone3-autokill.html in $docs"
+else
+	ok "htmldocs: $page renders without warnings"
+fi
+
 echo "TAP version 13"
 echo "1..$n"
 printf '%s\n' "${res[@]}"
