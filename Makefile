@@ -8,6 +8,8 @@
 #   make check            the whole test suite; last line "N passed, N failed, N skipped"
 #   make bench            the Rust port against upstream's C under qemu -icount
 #   make soak [DURATION=s] the stress tests on the debug kernel, for longer
+#   make docs             the documentation page, as HTML
+#   make series           the upstream patch series in out/series
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
 #   make test VARIANT=v   build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
@@ -45,7 +47,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -82,7 +84,7 @@ check: deps
 	$(Q)scripts/check.sh $(VARIANTS)
 
 clean:
-	$(Q)rm -rf out build/upstream build/c build/rust build/debug
+	$(Q)rm -rf out build/upstream build/c build/rust build/debug build/debug-c build/docs build/series
 
 distclean: clean
 	$(Q)rm -rf build runner/target
@@ -106,6 +108,15 @@ bench: deps runner
 
 bench-check: deps runner
 	$(Q)scripts/bench.sh quick
+
+# The documentation page, rendered by the kernel's own Sphinx set-up (the
+# userspace-api book only, about a minute).
+.PHONY: docs
+docs: source
+	$(Q)PATH=/usr/bin:$$PATH $(MAKE) -s -C build/src/patched O=$(CURDIR)/build/docs \
+		SPHINXDIRS=userspace-api htmldocs
+	$(Q)echo "documentation: build/docs/Documentation/output/userspace-api/clone3-autokill.html"
+	$(Q)echo "source:        Documentation/userspace-api/clone3-autokill.rst"
 
 # The stress tests of pidfd_autokill_stress_test on the debug kernel, each for
 # DURATION seconds (make check runs them for 10).

@@ -85,7 +85,7 @@ cover=$(ls "$out"/0000-*.patch)
 	echo
 	echo "Results of the last run on this tree (make check / make bench):"
 	echo
-	for v in upstream c rust; do
+	for v in upstream c rust debug; do
 		[ -f "$top/out/$v/results.json" ] || continue
 		echo "  $v: $("$RUNNER" summary "$top/out/$v/results.json" 2> /dev/null | tail -n 1)"
 	done
