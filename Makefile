@@ -9,7 +9,9 @@
 #   make bench            the Rust port against upstream's C under qemu -icount
 #   make soak [DURATION=s] the stress tests on the debug kernel, for longer
 #   make docs             the documentation page, as HTML
-#   make series           the upstream patch series in out/series
+#   make bench-check      the benchmark gates (part of make check)
+#   make check-debug [VARIANT=c]  the rust (or c) kernel under KASAN, lockdep, kmemleak...
+#   make series           the upstream patch series in out/series (series-check: checked)
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
 #   make test VARIANT=v   build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
@@ -40,14 +42,15 @@ DEMO_TABLE = awk '/suite-begin demo\/autokill-demo/ { on = 1; next } /suite-end 
 all: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
 	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json; rc=$$?; \
-	echo; echo "autokill-demo, in the guest: supervisors with workers under PR_SET_PDEATHSIG and CLONE_PIDFD_AUTOKILL"; \
-	$(call DEMO_TABLE,out/$(VARIANT)/console.log); \
+	if grep -q 'suite-begin demo/autokill-demo' out/$(VARIANT)/console.log; then \
+		echo; echo "autokill-demo, in the guest: workers under PR_SET_PDEATHSIG and CLONE_PIDFD_AUTOKILL"; \
+		$(call DEMO_TABLE,out/$(VARIANT)/console.log); fi; \
 	echo; echo "kernel:      out/$(VARIANT)/bzImage"; \
 	echo "console log: out/$(VARIANT)/console.log"; \
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -118,15 +121,21 @@ docs: source
 	$(Q)echo "documentation: build/docs/Documentation/output/userspace-api/clone3-autokill.html"
 	$(Q)echo "source:        Documentation/userspace-api/clone3-autokill.rst"
 
-# The stress tests of pidfd_autokill_stress_test on the debug kernel, each for
-# DURATION seconds (make check runs them for 10).
+# pidfd_autokill_stress_test alone on the debug kernel: its fail-nth tests, and
+# its five stress tests each for up to DURATION seconds (make check: 10).
+# Results in out/soak/ (out/debug/ keeps those of the full debug run).
 .PHONY: soak
 soak: deps runner
-	$(Q)mkdir -p build/debug
+	$(Q)mkdir -p build/debug out/soak
 	$(Q)echo "pidfd/pidfd_autokill_stress_test $$((6 * $(DURATION) + 900))" > build/debug/soak.list
+	$(Q)for f in console.log results.json matrix.tsv; do \
+		[ ! -f out/debug/$$f ] || mv out/debug/$$f out/debug/$$f.keep; done
 	$(Q)TESTLIST=$(CURDIR)/build/debug/soak.list APPEND="STRESS_SECONDS=$(DURATION)" \
-		BOOT_TIMEOUT=$$((6 * $(DURATION) + 1200)) scripts/variant.sh debug test
-	$(Q)$(RUNNER) summary out/debug/results.json
+		BOOT_TIMEOUT=$$((6 * $(DURATION) + 1200)) scripts/variant.sh debug test; \
+	rc=$$?; for f in console.log results.json matrix.tsv; do \
+		[ ! -f out/debug/$$f ] || mv out/debug/$$f out/soak/$$f; \
+		[ ! -f out/debug/$$f.keep ] || mv out/debug/$$f.keep out/debug/$$f; done; \
+	[ $$rc = 0 ] && $(RUNNER) summary out/soak/results.json
 
 # The debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection)
 # on the rust variant, or VARIANT=c for upstream's C under the same checkers.

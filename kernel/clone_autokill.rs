@@ -5,7 +5,8 @@
 //!
 //! C enters through the `#[export]`ed `rust_*` functions declared in
 //! [`include/linux/clone_autokill.h`](srctree/include/linux/clone_autokill.h). Each is a thin
-//! shim: it converts raw pointers once, calls the safe code below and turns errors into negative
+//! shim: it wraps its arguments (a raw pointer once, or plain integers) in the types of
+//! `kernel::clone` and `kernel::task`, calls the safe code below and turns errors into negative
 //! errnos at the boundary.
 //!
 //! The validation is a pure function of the flags, the exit signal and a few facts about the
@@ -92,12 +93,13 @@ fn unprivileged_userns_clone() -> bool {
 /// The clone flag checks that `copy_process()` makes before it allocates anything.
 ///
 /// Returns the same errno as upstream's C for every combination of `flags`, `exit_signal` and
-/// facts, and makes the capability checks exactly when the C makes them: the EPERM checks keep
-/// their place, the EINVAL checks between them are ordered cheapest first.
+/// facts, and makes the capability checks exactly when the C makes them: the two EPERM checks
+/// keep their place (the `CLONE_NEWUSER` one before every EINVAL check, the
+/// `CLONE_PIDFD_AUTOKILL` one after all of them), and the EINVAL checks between them, which can
+/// only give the same result, are in the order that costs least.
 ///
 /// The common path (no `CLONE_NEWUSER`) makes no call before it returns or hands over to
 /// [`check_caller`], so the compiler can keep it free of a stack frame.
-#[inline]
 pub fn check_flags(
     flags: CloneFlags,
     exit_signal: ExitSignal,
@@ -148,18 +150,20 @@ fn check_flags_after_newuser(
 
 /// The EINVAL checks of [`check_flags`] that depend on the flags and the exit signal alone.
 ///
-/// They give EINVAL like the fact-based ones of [`check_caller`] that follow, so the order among
-/// them does not change any result: they are grouped by the flag that rules the others out, and
-/// most rejected calls never look at `current`. (The KUnit suite checks the equivalence.)
+/// They give EINVAL like the fact-based ones of [`check_caller`] that follow, and the only later
+/// result that is not EINVAL (the `CLONE_PIDFD_AUTOKILL` EPERM) comes last in the C too, so the
+/// order among them does not change any result: they are grouped by the flag that rules the
+/// others out, and most rejected calls never look at `current`. (The KUnit suite checks the
+/// equivalence.)
 #[inline(always)]
 fn check_flags_alone(flags: CloneFlags, exit_signal: ExitSignal) -> Result {
     use CloneFlags as F;
 
     if flags.contains(F::THREAD) {
         // Thread groups must share signals as well, and detached threads can only be started
-        // up within the thread group. A thread group lives in one pid and one user namespace,
-        // has one parent to notify, and one set of privileges: none of the per-process flags
-        // applies to a thread.
+        // up within the thread group. A thread group lives in one pid and one user namespace;
+        // autoreap, no_new_privs at fork and the autokill pidfd are about a new process, so
+        // upstream rejects them for a thread.
         if !flags.contains(F::SIGHAND)
             || flags.intersects(F::NEWUSER | F::NEWPID | F::AUTOREAP | F::NNP | F::PIDFD_AUTOKILL)
         {
@@ -244,13 +248,13 @@ pub fn clone3_stack_valid(args: &mut CloneArgs) -> bool {
     if args.stack() == 0 {
         return args.stack_size() == 0;
     }
-    clone3_stack_set(args)
+    clone3_stack_check_set(args)
 }
 
 /// [`clone3_stack_valid`] for a caller-provided stack: out of line, so that the common case (no
 /// stack: the child runs on a copy of the parent's) needs no stack frame.
 #[inline(never)]
-fn clone3_stack_set(args: &mut CloneArgs) -> bool {
+fn clone3_stack_check_set(args: &mut CloneArgs) -> bool {
     let (stack, size) = (args.stack(), args.stack_size());
     if size == 0 || !UserPtr::from_addr(stack).access_ok(size) {
         return false;

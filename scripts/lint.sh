@@ -60,13 +60,14 @@ for f in $(cd "$top" && find kernel fs include rust/helpers samples tools -name 
 	fi
 done
 # The documentation page, rendered with the kernel's own Sphinx set-up (the
-# userspace-api book only): no warning may name it or the index that links it.
+# userspace-api book only, from scratch, so that Sphinx reads the page again):
+# no warning may name it or the index that links it.
 docs=$top/build/docs
 page=Documentation/userspace-api/clone3-autokill.rst
 if ! command -v sphinx-build > /dev/null; then
 	notok "htmldocs: $page renders without warnings"
 	echo "# sphinx-build missing (Debian package python3-sphinx)"
-elif ! out=$(PATH=/usr/bin:$PATH make -s -C "$src" O="$docs" SPHINXDIRS=userspace-api htmldocs 2>&1); then
+elif ! out=$(rm -rf "$docs" && PATH=/usr/bin:$PATH make -s -C "$src" O="$docs" SPHINXDIRS=userspace-api htmldocs 2>&1); then
 	notok "htmldocs: $page renders without warnings"
 	echo "$out" | tail -n 20 | sed 's/^/# /'
 elif echo "$out" | grep -E 'WARNING|ERROR|CRITICAL' | grep -qE 'clone3-autokill|userspace-api/index\.rst'; then

@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 	--shell) extra+=("file /shell /dev/null 0644 0 0") ;;
 	--only) only=$2; shift ;;
 	--list) testlist=$(realpath "$2"); shift ;;
-	--override) override=$(realpath "$2"); shift ;;
+	--override) override=$(realpath -e "$2") || { echo "mkinitramfs: no file $2" >&2; exit 2; }; shift ;;
 	*) echo "mkinitramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -39,18 +39,26 @@ export BUSYBOX=${BUSYBOX:-/bin/busybox} INITRAMFS_DIR=$top/initramfs
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing (Debian package busybox-static)"
 command -v file > /dev/null && file "$BUSYBOX" 2>/dev/null | grep -q 'dynamically' && die "$BUSYBOX is not static (Debian package busybox-static)"
 
+# An override for a binary that was not built is a mistake, not a no-op.
+if [ -n "$override" ]; then
+	for t in $(grep -v '^#' "$override" | awk 'NF > 1 { print $1 }'); do
+		grep -q "^$t\( \|\$\)" "$tests/list" || die "$override: $t is not a built test"
+	done
+fi
+
 list=$cpio.list
 {
 	cat "$top/initramfs/base.list"
-	grep -E "$only" "${testlist:-$tests/list}" |
+	{ grep -E "$only" "${testlist:-$tests/list}" || [ $? = 1 ]; } |
 		awk -v override="$override" '
 			BEGIN {
-				while (override != "" && (getline l < override) > 0)
+				while (override != "" && (r = getline l < override) > 0)
 					if (l !~ /^#/ && split(l, w, " ") > 1)
 						line[w[1]] = l
+				if (r < 0) { print "mkinitramfs: cannot read " override > "/dev/stderr"; exit 1 }
 			}
 			$1 in line { print line[$1]; next }
-			{ print }' > "$cpio.tests" || true
+			{ print }' > "$cpio.tests" || die "cannot write the test list $cpio.tests"
 	echo "file /tests/list $cpio.tests 0644 0 0"
 	for d in $(cut -d/ -f1 "$tests/list" | sort -u); do
 		echo "dir /tests/$d 0755 0 0"

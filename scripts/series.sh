@@ -156,4 +156,18 @@ for c in $commits; do
 		fail=1
 	fi
 done
+
+# The whole series: samples/pidfd with kbuild's own userprogs rules.
+"$tmp/am/scripts/config" --file "$bdir/.config" -e SAMPLES -e SAMPLE_PIDFD -e HEADERS_INSTALL
+make -s -C "$tmp/am" O="$bdir" "${KMAKE_ARGS[@]}" olddefconfig > /dev/null
+start=$SECONDS
+if make -s -C "$tmp/am" O="$bdir" "${KMAKE_ARGS[@]}" -j"$JOBS" headers samples/pidfd/ > "$bdir/samples.log" 2>&1 &&
+   [ -x "$bdir/samples/pidfd/autokill-run" ] && [ -x "$bdir/samples/pidfd/autokill-demo" ] &&
+   ! grep -q 'warning:' "$bdir/samples.log"; then
+	say "samples/pidfd builds with CONFIG_SAMPLE_PIDFD, no warnings ($((SECONDS - start)) s)"
+else
+	say "samples/pidfd builds: FAILED; log: $bdir/samples.log"
+	grep -E 'error|warning' "$bdir/samples.log" | head -n 10 | sed 's/^/    /'
+	fail=1
+fi
 exit $fail

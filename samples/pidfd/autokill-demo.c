@@ -22,7 +22,7 @@
  *     is killed although the supervisor lives.  The autokill pidfd belongs
  *     to the process: that worker dies only when the supervisor does.
  *
- * The output is KTAP: the autokill results are the test, the PDEATHSIG ones
+ * The output is TAP: the autokill results are the test, the PDEATHSIG ones
  * document the kernel's behaviour and fail if it changes.  Times run from
  * the kill to poll() on a pidfd reporting the exit.  Every wait is bounded;
  * the program is a child subreaper, and kills and reaps all it started.
@@ -90,7 +90,6 @@ struct pidfd_info_ver0 {
 #define PIDFD_GET_INFO_VER0 _IOWR(0xFF, 11, struct pidfd_info_ver0)
 
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL | CLONE_NNP)
-#define SUID_COPY "/tmp/autokill-demo-suid"
 #define USER_ID 1000		/* the supervisor of scenario 2 */
 #define READY_MS 10000		/* for the workers to report */
 #define KILL_MS 3000		/* for a worker to die after its supervisor */
@@ -128,6 +127,10 @@ static struct scenario {
 };
 
 static char self[PATH_MAX], autokill_run[PATH_MAX + 16];
+/* Scenario 2's setuid-root copy of this program, group USER_ID only, in a private directory. */
+#define SUID_TEMPLATE "/tmp/autokill-demo.XXXXXX"
+static char suid_dir[sizeof(SUID_TEMPLATE)], suid_copy[sizeof(SUID_TEMPLATE) + 8];
+static int suid_dir_made;
 static int autokill_pidfd = -1;	/* scenario 3: the process keeps it, not the thread */
 static long res_ns, res_us;	/* CLOCK_MONOTONIC resolution */
 
@@ -154,6 +157,15 @@ static long now_us(void)
 	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/* Async-signal-safe: also called from the SIGALRM handler. */
+static void remove_suid_copy(void)
+{
+	if (suid_copy[0])
+		unlink(suid_copy);
+	if (suid_dir_made)
+		rmdir(suid_dir);
+}
+
 static void on_alarm(int sig)
 {
 	static const char msg[] = "Bail out! autokill-demo: timed out\n";
@@ -163,7 +175,7 @@ static void on_alarm(int sig)
 		sys_pidfd_send_signal(sc[i].pd.pidfd, SIGKILL);
 		sys_pidfd_send_signal(sc[i].ak.pidfd, SIGKILL);
 	}
-	unlink(SUID_COPY);
+	remove_suid_copy();
 	(void)sig;
 	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
 		_exit(2);
@@ -173,8 +185,13 @@ static void on_alarm(int sig)
 /* Role "worker FD TAG": report on FD, then wait to be killed. */
 static int worker_main(int fd, const char *tag)
 {
-	struct ready r = { .autokill = !strcmp(tag, "autokill"), .pid = getpid(),
-			   .euid = geteuid(), .pdeath = -1 };
+	struct ready r;
+
+	memset(&r, 0, sizeof(r));	/* no uninitialised padding in the write */
+	r.autokill = !strcmp(tag, "autokill");
+	r.pid = getpid();
+	r.euid = geteuid();
+	r.pdeath = -1;
 
 	alarm(60);	/* should the demo itself die */
 	prctl(PR_GET_PDEATHSIG, &r.pdeath);
@@ -208,11 +225,15 @@ static void exec_supervisor(const char *worker, int fd, int drop)
 {
 	pid_t parent = getpid();
 	char fdarg[16];
+	pid_t pid;
 
 	if (drop && (setgroups(0, NULL) || setgid(USER_ID) || setuid(USER_ID)))
 		_exit(1);
-	if (fork() == 0)
+	pid = fork();
+	if (pid == 0)
 		pdeath_worker(worker, fd, parent);
+	if (pid < 0)
+		perror("autokill-demo: fork");
 	snprintf(fdarg, sizeof(fdarg), "%d", fd);
 	execl(autokill_run, "autokill-run", "-q", "--", worker, "worker", fdarg, "autokill",
 	      (char *)NULL);
@@ -236,8 +257,11 @@ static void *spawner(void *arg)
 	struct pollfd pfd = { .fd = s->go, .events = POLLIN };
 	pid_t pid;
 
-	if (fork() == 0)
+	pid = fork();
+	if (pid == 0)
 		pdeath_worker(self, s->fd, s->parent);
+	if (pid < 0)
+		perror("autokill-demo: fork");
 	pid = sys_clone3(&args);
 	if (pid == 0)
 		exec_worker(self, s->fd, "autokill");
@@ -367,11 +391,15 @@ static void run(struct scenario *s, enum kind kind)
 		close(go[1]);
 		if (kind == THREAD)
 			thread_supervisor(fds[1], go[0]);
-		exec_supervisor(kind == SETUID ? SUID_COPY : self, fds[1], kind == SETUID);
+		exec_supervisor(kind == SETUID ? suid_copy : self, fds[1], kind == SETUID);
 	}
 	close(fds[1]);
 	close(go[0]);
+	if (pid < 0)
+		perror("autokill-demo: fork");
 	if (pid > 0 && start_proc(&s->sup, pid) >= 0 && !read_ready(s, fds[0])) {
+		/* Both workers run by now: the setuid copy is not needed any more. */
+		remove_suid_copy();
 		t0 = now_us();
 		if (kind == THREAD) {
 			struct pollfd pfd = { .fd = s->sup.pidfd, .events = POLLIN };
@@ -450,19 +478,29 @@ static const char *make_suid_copy(void)
 
 	if (statvfs("/tmp", &sv) == 0 && (sv.f_flag & ST_NOSUID))
 		return "/tmp is mounted nosuid";
-	unlink(SUID_COPY);
+	memcpy(suid_dir, SUID_TEMPLATE, sizeof(SUID_TEMPLATE));
+	if (!mkdtemp(suid_dir))
+		return "cannot create a directory in /tmp";
+	suid_dir_made = 1;
+	if (chmod(suid_dir, 0711)) {
+		remove_suid_copy();
+		return "cannot make the directory in /tmp searchable";
+	}
+	snprintf(suid_copy, sizeof(suid_copy), "%s/worker", suid_dir);
 	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	out = open(SUID_COPY, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	out = open(suid_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
 	if (in >= 0 && out >= 0) {
 		while ((n = read(in, buf, sizeof(buf))) > 0 && write(out, buf, n) == n)
 			;
-		ok = !n && !fchown(out, 0, 0) && !fchmod(out, 04755);
+		ok = !n && !fchown(out, 0, USER_ID) && !fchmod(out, 04750);
 	}
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && close(out))
 		ok = 0;
-	return ok ? NULL : "cannot create " SUID_COPY;
+	if (!ok)
+		remove_suid_copy();
+	return ok ? NULL : "cannot create the setuid copy";
 }
 
 /*
@@ -577,7 +615,7 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(s2->pd_cell, sizeof(s2->pd_cell), "skipped");
 	}
-	unlink(SUID_COPY);
+	remove_suid_copy();
 	run(s3, THREAD);
 	describe(s3, THREAD);
 	left = sweep();
@@ -611,6 +649,13 @@ int main(int argc, char **argv)
 	report(s3->pd_first && killed(&s3->pd) && s3->sup_alive,
 	       "spawning thread exits: pdeathsig worker killed although the supervisor lives");
 	report(!left, "no process left behind");
+	for (int i = 0; i < 3; i++) {
+		struct proc *p[3] = { &sc[i].sup, &sc[i].pd, &sc[i].ak };
+
+		for (int j = 0; j < 3; j++)
+			if (p[j]->pidfd >= 0)
+				close(p[j]->pidfd);
+	}
 	printf("# %d of %d tests failed\n", failed, tests);
 	return failed ? 1 : 0;
 }
