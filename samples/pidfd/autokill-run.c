@@ -66,30 +66,6 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-
-#ifndef __NR_pidfd_send_signal
-#define __NR_pidfd_send_signal 424
-#endif
-
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-
-#ifndef CLONE_AUTOREAP
-#define CLONE_AUTOREAP 0x400000000ULL		/* 1ULL << 34 */
-#endif
-
-#ifndef CLONE_NNP
-#define CLONE_NNP 0x800000000ULL		/* 1ULL << 35 */
-#endif
-
-#ifndef CLONE_PIDFD_AUTOKILL
-#define CLONE_PIDFD_AUTOKILL 0x1000000000ULL	/* 1ULL << 36 */
-#endif
-
 /*
  * struct pidfd_info has exit_code since the headers of Linux 6.15, which
  * define PIDFD_INFO_EXIT; older ones lack the struct (before 6.13) or the
