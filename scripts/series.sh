@@ -27,8 +27,9 @@ git -C "$base" worktree add -q --detach "$wt" base
 
 # Reproducible commits: the date of the project's last commit.
 date=$(git -C "$top" log -1 --format=%cI 2> /dev/null || date -u +%FT%TZ)
-name=$(git -C "$top" config user.name || echo "pidfd-autokill-rs")
-email=$(git -C "$top" config user.email || echo "pidfd-autokill-rs@localhost")
+# Signed-off-by: whoever runs this, from git's own configuration; never a made-up one.
+name=$(git -C "$top" config user.name) && email=$(git -C "$top" config user.email) ||
+	die "set git config user.name and user.email: every patch is signed off by whoever runs make series"
 export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
 export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
 
@@ -57,8 +58,10 @@ for blk in $(ls "$tmp"/block.* | sort -t. -k2 -n); do
 	{
 		echo "$subject"
 		echo
-		sed -n '/^subject:/d; /^files:/d; /^diffs:/d; p' "$blk" | sed -e '/./,$!d'
-		echo
+		body=$(sed -n '/^subject:/d; /^files:/d; /^diffs:/d; p' "$blk" | sed -e '/./,$!d')
+		printf '%s\n' "$body"
+		# Trailers of the body (Fixes:, Cc:) and the sign-off form one block.
+		tail -n 1 <<< "$body" | grep -qE '^[A-Z][A-Za-z-]*: ' || echo
 		echo "Signed-off-by: $name <$email>"
 	} > "$tmp/msg"
 	git -C "$wt" commit -q -F "$tmp/msg"
