@@ -135,6 +135,24 @@ static long now_us(void)
 	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/*
+ * poll() @pidfd until @deadline (now_us()); its revents, 0 on timeout.
+ * POLLIN means the process exited, POLLHUP that it is reaped as well.  With
+ * @events 0, do_pollfd() masks out POLLIN and poll() sleeps until POLLHUP.
+ */
+static int poll_until(int pidfd, short events, long deadline)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = events };
+	long left;
+	int ret;
+
+	do {
+		left = deadline - now_us();
+		ret = poll(&pfd, 1, left > 0 ? (int)((left + 999) / 1000) : 0);
+	} while (ret < 0 && errno == EINTR);
+	return ret > 0 ? pfd.revents : 0;
+}
+
 /* Async-signal-safe: also called from the SIGALRM handler. */
 static void remove_suid_copy(void)
 {
@@ -325,7 +343,13 @@ static void wait_exits(struct proc **p, int n, long t0, int timeout_ms)
 	}
 }
 
-/* Kill what is left of a scenario and learn how each process ended. */
+/*
+ * Kill what is left of a scenario and learn how each process ended.  The
+ * supervisor goes first: once it has exited, the PDEATHSIG worker is a child
+ * of ours (we are the subreaper).  A zombie child is found by one waitpid()
+ * once its pidfd polls readable.  The autokill worker is reaped by the
+ * kernel: its status is recorded before its pidfd hangs up.
+ */
 static void finish(struct scenario *s)
 {
 	struct proc *p[3] = { &s->sup, &s->pd, &s->ak };
@@ -334,19 +358,17 @@ static void finish(struct scenario *s)
 	for (int i = 0; i < 3; i++)
 		sys_pidfd_send_signal(p[i]->pidfd, SIGKILL);
 	for (int i = 0; i < 3; i++) {
-		struct pollfd pfd = { .fd = p[i]->pidfd, .events = POLLIN };
+		struct pidfd_info_ver0 info = { .mask = PIDFD_INFO_EXIT_VER0 };
+		int st;
 
-		/* A zombie child of ours (we are the subreaper), or autoreaped. */
-		while (p[i]->pidfd >= 0 && p[i]->status < 0 && now_us() < deadline) {
-			struct pidfd_info_ver0 info = { .mask = PIDFD_INFO_EXIT_VER0 };
-			int st;
-
-			if (poll(&pfd, 1, 1) > 0 && waitpid(p[i]->pid, &st, WNOHANG) == p[i]->pid)
-				p[i]->status = st;
-			else if (!ioctl(p[i]->pidfd, PIDFD_GET_INFO_VER0, &info) &&
-				 (info.mask & PIDFD_INFO_EXIT_VER0))
-				p[i]->status = info.exit_code;
-		}
+		if (p[i]->pidfd < 0 || !(poll_until(p[i]->pidfd, POLLIN, deadline) & POLLIN))
+			continue;
+		if (waitpid(p[i]->pid, &st, WNOHANG) == p[i]->pid)
+			p[i]->status = st;
+		else if ((poll_until(p[i]->pidfd, 0, deadline) & POLLHUP) &&
+			 !ioctl(p[i]->pidfd, PIDFD_GET_INFO_VER0, &info) &&
+			 (info.mask & PIDFD_INFO_EXIT_VER0))
+			p[i]->status = info.exit_code;
 	}
 }
 
@@ -384,7 +406,13 @@ static void run(struct scenario *s, enum kind kind)
 
 			close(go[1]);	/* the spawning thread returns */
 			go[1] = -1;
-			wait_exits(w, 2, t0, THREAD_MS);
+			/*
+			 * The PDEATHSIG worker is signalled as the thread exits:
+			 * KILL_MS only bounds a failure.  Then give a kill of the
+			 * autokill worker, which must not come, THREAD_MS to show.
+			 */
+			wait_exits(&w[0], 1, t0, KILL_MS);
+			wait_exits(&w[1], 1, now_us(), THREAD_MS);
 			s->sup_alive = poll(&pfd, 1, 0) == 0;
 			s->pd_first = s->pd.dead;
 			s->ak_first = s->ak.dead;
@@ -482,8 +510,8 @@ static const char *make_suid_copy(void)
 }
 
 /*
- * Does the kernel have the flags?  A real clone3(): the child exits at once,
- * or is killed when the pidfd is closed, and is reaped by the kernel.
+ * Does the kernel have the flags?  A real clone3(): the child exits at once
+ * and is reaped by the kernel; wait for its pidfd to hang up, for sweep().
  */
 static int probe(void)
 {
@@ -497,11 +525,16 @@ static int probe(void)
 		_exit(0);
 	if (pid < 0)
 		return errno;
+	poll_until(autokill_pidfd, 0, now_us() + KILL_MS * 1000L);
 	close(autokill_pidfd);
 	return 0;
 }
 
-/* Reap our zombies, then kill and count any child left, autoreaped ones too. */
+/*
+ * Reap our zombies, then kill and count any child left, autoreaped ones too.
+ * All the demo started was reaped, or its pidfd hung up, in finish(): a child
+ * still here that has not exited is left behind.
+ */
 static int sweep(void)
 {
 	char path[64];
@@ -515,17 +548,21 @@ static int sweep(void)
 	if (!f)
 		printf("# %s: %s: checked wait() only\n", path, strerror(errno));
 	while (f && fscanf(f, "%d", &pid) == 1) {
-		struct pollfd pfd = { .fd = sys_pidfd_open(pid), .events = POLLIN };
+		long deadline = now_us() + KILL_MS * 1000L;
 
-		pidfd = pfd.fd;
-		if (pidfd >= 0 && poll(&pfd, 1, 100) == 0) {	/* not just exiting */
+		pidfd = sys_pidfd_open(pid);
+		if (pidfd < 0)
+			continue;	/* reaped meanwhile */
+		if (!(poll_until(pidfd, POLLIN, 0) & POLLIN)) {
 			printf("# left behind: pid %d\n", pid);
 			left++;
 			sys_pidfd_send_signal(pidfd, SIGKILL);
-			poll(&pfd, 1, KILL_MS);
 		}
-		if (pidfd >= 0)
-			close(pidfd);
+		/* Reap it if it is a zombie of ours, else wait for the hangup. */
+		if ((poll_until(pidfd, POLLIN, deadline) & POLLIN) &&
+		    waitpid(pid, &st, WNOHANG) != pid)
+			poll_until(pidfd, 0, deadline);
+		close(pidfd);
 	}
 	if (f)
 		fclose(f);

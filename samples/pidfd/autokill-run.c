@@ -32,8 +32,8 @@
  * Signals that were ignored when autokill-run started stay ignored.
  *
  * CLONE_AUTOREAP means the child never becomes a zombie and wait() cannot
- * see it: this program waits by poll() on the pidfd and reads the exit
- * status with ioctl(PIDFD_GET_INFO) and PIDFD_INFO_EXIT.
+ * see it: this program waits by poll() for the pidfd to hang up, then reads
+ * the exit status with ioctl(PIDFD_GET_INFO) and PIDFD_INFO_EXIT.
  *
  * Exit status: COMMAND's exit status, or 128 + N if it was killed by
  * signal N (as a shell reports it); 126 if COMMAND could not be executed,
@@ -58,7 +58,6 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/ioctl.h>
@@ -157,34 +156,22 @@ static void forward_signals(int sfd, int pidfd)
 }
 
 /*
- * POLLIN is reported from do_notify_parent(), a moment before the exit
- * status is recorded; POLLHUP once the task is gone, by when it is.  Ask
- * again until PIDFD_INFO_EXIT is set or the pidfd hangs up.
+ * Once the pidfd has hung up, one ioctl() has the exit status: release_task()
+ * records it (pidfs_exit()) before __unhash_process() makes the pidfd hang
+ * up.  POLLIN, from exit_notify(), comes before it is recorded.
  */
 static int read_exit_status(int pidfd, int *status)
 {
-	const struct timespec pause_1ms = { .tv_nsec = 1000000 };
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
 
-	for (;;) {
-		struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
-		int hup;
-
-		if (poll(&pfd, 1, 0) < 0 && errno != EINTR)
-			return -1;
-		hup = pfd.revents & POLLHUP;
-		if (ioctl(pidfd, PIDFD_GET_INFO, &info) < 0)
-			return -1;
-		if (info.mask & PIDFD_INFO_EXIT) {
-			*status = info.exit_code;
-			return 0;
-		}
-		if (hup) {
-			errno = ENODATA;
-			return -1;
-		}
-		nanosleep(&pause_1ms, NULL);
+	if (ioctl(pidfd, PIDFD_GET_INFO, &info) < 0)
+		return -1;
+	if (!(info.mask & PIDFD_INFO_EXIT)) {
+		errno = ENODATA;	/* the kernel broke its contract */
+		return -1;
 	}
+	*status = info.exit_code;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -237,9 +224,13 @@ int main(int argc, char **argv)
 	if (pid == 0)
 		run_command(argv, &oldmask);	/* does not return */
 
-	/* From here on, if this process dies, so does the child. */
+	/*
+	 * From here on, if this process dies, so does the child.  Wait for
+	 * the pidfd to hang up: with events 0, do_pollfd() masks out the
+	 * POLLIN of the exit and reports only POLLHUP (see read_exit_status()).
+	 */
 	pfds[0].fd = pidfd;
-	pfds[0].events = POLLIN;
+	pfds[0].events = 0;
 	pfds[1].fd = sfd;
 	pfds[1].events = POLLIN;
 	for (;;) {
@@ -251,7 +242,7 @@ int main(int argc, char **argv)
 		}
 		if (pfds[1].revents & POLLIN)
 			forward_signals(sfd, pidfd);
-		if (pfds[0].revents & (POLLIN | POLLHUP))
+		if (pfds[0].revents & POLLHUP)
 			break;
 	}
 

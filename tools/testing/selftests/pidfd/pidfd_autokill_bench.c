@@ -137,6 +137,25 @@ static int poll_in(int fd, int timeout_ms)
 }
 
 /*
+ * Wait (bounded) for @pidfd to hang up: the task is released, not only
+ * dead. POLLIN, set since the exit, is not asked for: do_pollfd() masks
+ * revents with events | POLLERR | POLLHUP, so poll() sleeps until POLLHUP.
+ */
+static int wait_hup(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = 0 };
+	__u64 deadline = now_ns() + TIMEOUT_MS * NSEC_PER_MSEC, now;
+	int ret;
+
+	do {
+		now = now_ns();
+		ret = poll(&pfd, 1, now < deadline ?
+			   (deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC : 0);
+	} while (ret < 0 && errno == EINTR);
+	return ret == 1 && (pfd.revents & POLLHUP) ? 0 : -1;
+}
+
+/*
  * Wait (bounded) until @fd is readable. If the process behind @pidfd (may
  * be -1) dies first, give up with ESRCH instead of waiting out the timeout.
  */
@@ -211,7 +230,7 @@ static int task_state(pid_t pid, pid_t tid, char *state)
 
 /*
  * Wait (bounded, outside any timed region) until a task sleeps, i.e. has
- * reached the blocking call it will be killed in.
+ * reached the blocking call it will be killed in. Polled: no event says so.
  */
 static int wait_sleeping(pid_t pid, pid_t tid)
 {
@@ -293,14 +312,17 @@ static int parse_ppid(pid_t pid, pid_t *ppid)
 
 /*
  * Kill and reap whatever children (alive or zombie) are still around after
- * an op: there should be none. Returns how many there were.
+ * an op: there should be none. An autoreap child that has exited is not
+ * left behind, it is being released (a poll() on its pidfd reported the
+ * exit before release_task() ran): wait for its pidfd to hang up. Returns
+ * how many there were.
  */
 static int sweep_children(void)
 {
 	pid_t self = getpid(), pid, ppid;
 	struct dirent *de;
 	__u64 deadline;
-	int found = 0;
+	int found = 0, fd;
 	DIR *dir;
 
 	dir = opendir("/proc");
@@ -311,8 +333,23 @@ static int sweep_children(void)
 			pid = atoi(de->d_name);
 			if (parse_ppid(pid, &ppid) || ppid != self)
 				continue;
-			kill(pid, SIGKILL);
-			found++;
+			fd = sys_pidfd_open(pid, 0);
+			if (fd < 0) {
+				/* ESRCH: released meanwhile. */
+				if (errno != ESRCH && !kill(pid, SIGKILL))
+					found++;
+				continue;
+			}
+			if (poll_in(fd, 0) == 1 &&
+			    waitpid(pid, NULL, WNOHANG | __WALL) != pid) {
+				/* Exited, no zombie of ours: autoreaped. */
+				found += wait_hup(fd) != 0;
+			} else {
+				/* Alive, or a zombie reaped just now. */
+				sys_pidfd_send_signal(fd, SIGKILL, NULL, 0);
+				found++;
+			}
+			close(fd);
 		}
 		closedir(dir);
 	}

@@ -79,6 +79,7 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Only to vary the timing of a race, never to wait for an event. */
 static void nap_us(long us)
 {
 	struct timespec ts = {
@@ -108,33 +109,66 @@ static ssize_t read_timeout(int fd, void *buf, size_t len)
 }
 
 /*
- * The exit status of a task whose pidfd polled readable.  POLLIN comes from
- * do_notify_parent(); release_task() records the status a moment later:
- * retry, bounded.  Returns 0 or -1.
+ * Bounded wait for @pidfd to hang up: __unhash_process() detached the task,
+ * after release_task() recorded its exit status with pidfs_exit().  A
+ * non-autoreap child hangs up only once reaped.  POLLIN, set from
+ * exit_notify() on, is not asked for: do_pollfd() masks revents with
+ * events | POLLERR | POLLHUP, so poll() sleeps until the hangup instead of
+ * returning at once.  Returns 0, or -1 with errno set.
  */
-static int get_exit_info(int pidfd, struct pidfd_info *info)
+static int pidfd_wait_hup(int pidfd, int timeout_ms)
 {
-	long long end = now_ms() + TIMEOUT_MS;
+	struct pollfd pfd = { .fd = pidfd, .events = 0 };
+	long long end = now_ms() + timeout_ms, left;
+	int ret;
 
 	do {
-		memset(info, 0, sizeof(*info));
-		info->mask = PIDFD_INFO_EXIT;
-		if (ioctl(pidfd, PIDFD_GET_INFO, info))
-			return -1;
-		if (info->mask & PIDFD_INFO_EXIT)
-			return 0;
-		nap_us(1000);
-	} while (now_ms() < end);
-	return -1;
+		left = end - now_ms();
+		ret = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0)
+		errno = ETIMEDOUT;
+	if (ret <= 0)
+		return -1;
+	if (!(pfd.revents & POLLHUP)) {
+		errno = EBADF;	/* POLLNVAL */
+		return -1;
+	}
+	return 0;
 }
 
-/* Dead within the bound; *code is its exit code in wait() format. */
+/*
+ * The exit status of a task that is dead or being killed.  Once its pidfd
+ * has hung up, PIDFD_INFO_EXIT is set (see pidfd_info()): ask once.
+ * Returns 0 or -1.
+ */
+static int wait_exit_info(int pidfd, struct pidfd_info *info)
+{
+	if (pidfd_wait_hup(pidfd, TIMEOUT_MS))
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->mask = PIDFD_INFO_EXIT;
+	if (ioctl(pidfd, PIDFD_GET_INFO, info))
+		return -1;
+	if (!(info->mask & PIDFD_INFO_EXIT)) {
+		fprintf(stderr,
+			"# no PIDFD_INFO_EXIT after POLLHUP: kernel contract violated\n");
+		errno = ENODATA;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Dead within the bound and reaped by the kernel; *code is its exit code
+ * in wait() format.
+ */
 static bool dead(int obsfd, int *code)
 {
 	struct pidfd_info info;
 
 	*code = -1;
-	if (poll_fd(obsfd, TIMEOUT_MS) != 1 || get_exit_info(obsfd, &info))
+	if (wait_exit_info(obsfd, &info))
 		return false;
 	*code = info.exit_code;
 	return true;
@@ -145,21 +179,38 @@ static bool sigkilled(int code)
 	return code != -1 && WIFSIGNALED(code) && WTERMSIG(code) == SIGKILL;
 }
 
-/* Bounded: @pid is no child of ours any more, neither alive nor a zombie. */
+/*
+ * @pid is no child of ours any more, neither alive nor a zombie.  Asked
+ * once its pidfd hung up, or pidfd_open() said ESRCH while we held a pidfd
+ * of it: __unhash_process() detached it and took it off our children list
+ * under write_lock(tasklist_lock), wait() looks under read_lock().
+ */
 static bool gone(pid_t pid)
 {
-	long long end = now_ms() + TIMEOUT_MS;
+	return waitpid(pid, NULL, WNOHANG | __WALL) < 0 && errno == ECHILD;
+}
+
+/*
+ * Bounded wait until the child behind @pidfd is gone: 1 if it was a
+ * zombie, reaped here; 0 if the kernel reaped it; -1 if it is still there.
+ */
+static int wait_child_gone(int pidfd, pid_t pid, long long end)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	long long left;
+	int ret;
 
 	do {
-		pid_t ret = waitpid(pid, NULL, WNOHANG | __WALL);
-
-		if (ret < 0 && errno == ECHILD)
-			return true;
-		if (ret != 0)
-			return false;	/* it was waitable: a zombie */
-		nap_us(1000);
-	} while (now_ms() < end);
-	return false;
+		left = end - now_ms();
+		ret = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (ret < 0 && errno == EINTR);
+	if (ret != 1)
+		return -1;
+	/* Exited: a zombie of ours is found at once, see reap_helper(). */
+	if (waitpid(pid, NULL, WNOHANG | __WALL) == pid)
+		return 1;
+	left = end - now_ms();
+	return pidfd_wait_hup(pidfd, left > 0 ? (int)left : 0) ? -1 : 0;
 }
 
 /* Open file descriptors of this process. */
@@ -220,37 +271,50 @@ static int list_children(pid_t ppid, pid_t *pids, int max)
 /*
  * Bounded wait until wait() says ECHILD and no process in /proc has us as
  * its parent.  Waitable children found meanwhile are reaped and counted in
- * *zombies.  Returns how many children are still left.
+ * *zombies; others are waited for through a pidfd (e.g. an autokill child
+ * the test never learnt of, killed along with its creator).  Returns how
+ * many children are still left.
  */
 static int settle_children(int *zombies)
 {
 	long long end = now_ms() + TIMEOUT_MS;
 	pid_t me = getpid();
-	int left;
+	int left, fd;
 
-	do {
-		pid_t ret = waitpid(-1, NULL, WNOHANG | __WALL);
-		bool none = ret < 0 && errno == ECHILD;
+	for (;;) {
+		pid_t ret, pid;
+		bool none;
 
-		if (ret > 0) {
+		while ((ret = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
 			(*zombies)++;
-			continue;
-		}
-		left = list_children(me, NULL, 0);
+		none = ret < 0 && errno == ECHILD;
+		left = list_children(me, &pid, 1);
 		if (none && !left)
 			return 0;
-		nap_us(1000);
-	} while (now_ms() < end);
+		if (left <= 0 || now_ms() >= end)
+			break;
+		fd = sys_pidfd_open(pid, 0);
+		if (fd < 0) {
+			/* ESRCH: in release_task(), off /proc once unhashed. */
+			sched_yield();
+			continue;
+		}
+		if (wait_child_gone(fd, pid, end) == 1)
+			(*zombies)++;
+		close(fd);
+	}
 	return list_children(me, NULL, 0);
 }
 
 /* Teardown: SIGKILL whatever still has us as its parent, and reap it. */
 static void kill_strays(void)
 {
+	long long end = now_ms() + TIMEOUT_MS;
 	pid_t pids[256], me = getpid();
 	char name[16];
 	int n, fd;
 
+	/* Rounds: children of a killed child are reparented to us. */
 	for (int round = 0; round < 16; round++) {
 		n = list_children(me, pids, ARRAY_SIZE(pids));
 		if (n <= 0)
@@ -261,11 +325,12 @@ static void kill_strays(void)
 				continue;
 			/* Still ours now that the pidfd pins it? */
 			snprintf(name, sizeof(name), "%d", pids[i]);
-			if (ppid_of(name) == me)
+			if (ppid_of(name) == me) {
 				sys_pidfd_send_signal(fd, SIGKILL, NULL, 0);
+				wait_child_gone(fd, pids[i], end);
+			}
 			close(fd);
 		}
-		nap_us(10000);
 		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
 			;
 	}
@@ -312,7 +377,6 @@ static int track(pid_t pid)
 static int reap_helper(pid_t pid, int sig)
 {
 	struct tracked *t = NULL;
-	long long end;
 	int status;
 
 	for (int i = 0; i < MAX_TRACKED; i++)
@@ -327,17 +391,14 @@ static int reap_helper(pid_t pid, int sig)
 	close(t->pidfd);
 	t->pid = 0;
 	t->pidfd = -1;
-	end = now_ms() + TIMEOUT_MS;
-	do {
-		pid_t ret = waitpid(pid, &status, WNOHANG | __WALL);
-
-		if (ret == pid)
-			return status;
-		if (ret < 0)
-			return -1;
-		nap_us(1000);
-	} while (now_ms() < end);
-	return -1;
+	/*
+	 * exit_notify() makes the task a zombie and wakes pidfd pollers under
+	 * write_lock(tasklist_lock); wait() looks under read_lock(): once the
+	 * pidfd is readable, one WNOHANG call finds the zombie.
+	 */
+	if (waitpid(pid, &status, WNOHANG | __WALL) != pid)
+		return -1;
+	return status;
 }
 
 static void cleanup_tracked(void)
@@ -407,7 +468,7 @@ static int probe_flags(__u64 flags)
 		_exit(0);
 	if (pid < 0)
 		return errno;
-	if (poll_fd(pidfd, TIMEOUT_MS) != 1 || !gone(pid))
+	if (pidfd_wait_hup(pidfd, TIMEOUT_MS) || !gone(pid))
 		ret = -1;
 	close(pidfd);
 	return ret;
@@ -684,16 +745,17 @@ static void verify_autoreap(struct __test_metadata *_metadata, pid_t pid,
 
 static void verify_fork(struct __test_metadata *_metadata, pid_t pid)
 {
-	long long end = now_ms() + TIMEOUT_MS;
-	int status = -1;
-	pid_t ret;
+	int fd, status = -1;
+	pid_t ret = 0;
 
-	do {
+	fd = sys_pidfd_open(pid, 0);
+	ASSERT_GE(fd, 0) {
+		TH_LOG("pidfd_open of the forked child: %s", strerror(errno));
+	}
+	/* Exited: the zombie is found at once, see reap_helper(). */
+	if (poll_fd(fd, TIMEOUT_MS) == 1)
 		ret = waitpid(pid, &status, WNOHANG);
-		if (ret)
-			break;
-		nap_us(1000);
-	} while (now_ms() < end);
+	close(fd);
 	ASSERT_EQ(ret, pid) {
 		TH_LOG("forked child not reaped: %s",
 		       ret ? strerror(errno) : "timeout");
@@ -1076,6 +1138,7 @@ TEST_F_TIMEOUT(stress, stress_dup_close_race, STRESS_SLACK)
 			       DUPS - 1 - i);
 		}
 	}
+	/* A wrong kill was sent by a close() above: 100 ms to show it. */
 	ASSERT_EQ(poll_fd(obsfd, 100), 0) {
 		TH_LOG("child died before the last close");
 	}

@@ -32,6 +32,7 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pidfd.h"
@@ -75,6 +76,14 @@ static struct tracked *find_tracked(pid_t pid)
 	return NULL;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static int poll_fd(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -84,6 +93,57 @@ static int poll_fd(int fd, int timeout_ms)
 		ret = poll(&pfd, 1, timeout_ms);
 	} while (ret < 0 && errno == EINTR);
 	return ret;
+}
+
+/*
+ * Bounded wait for @pidfd to hang up: __unhash_process() detached the task,
+ * after release_task() recorded its exit status with pidfs_exit().  A
+ * non-autoreap child hangs up only once reaped.  POLLIN, set from
+ * exit_notify() on, is not asked for: do_pollfd() masks revents with
+ * events | POLLERR | POLLHUP, so poll() sleeps until the hangup instead of
+ * returning at once.  Returns 0, or -1 with errno set.
+ */
+static int pidfd_wait_hup(int pidfd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = 0 };
+	long long end = now_ms() + timeout_ms, left;
+	int ret;
+
+	do {
+		left = end - now_ms();
+		ret = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0)
+		errno = ETIMEDOUT;
+	if (ret <= 0)
+		return -1;
+	if (!(pfd.revents & POLLHUP)) {
+		errno = EBADF;	/* POLLNVAL */
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The exit status of a task that is dead or being killed.  Once its pidfd
+ * has hung up, PIDFD_INFO_EXIT is set (see pidfd_info()): ask once.
+ * Returns 0 or -1.
+ */
+static int wait_exit_info(int pidfd, struct pidfd_info *info)
+{
+	if (pidfd_wait_hup(pidfd, TIMEOUT_MS))
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->mask = PIDFD_INFO_EXIT;
+	if (ioctl(pidfd, PIDFD_GET_INFO, info))
+		return -1;
+	if (!(info->mask & PIDFD_INFO_EXIT)) {
+		fprintf(stderr,
+			"# no PIDFD_INFO_EXIT after POLLHUP: kernel contract violated\n");
+		errno = ENODATA;
+		return -1;
+	}
+	return 0;
 }
 
 /* Bounded wait for a tracked waitable child; returns its wait status. */
@@ -98,20 +158,13 @@ static int reap_tracked(pid_t pid)
 		return -1;
 	t->waitable = false;
 	/*
-	 * The pidfd polls readable as soon as the task has exited, which can
-	 * be a moment before it is a zombie that wait() sees: retry, bounded.
+	 * exit_notify() makes the task a zombie and wakes pidfd pollers under
+	 * write_lock(tasklist_lock); wait() looks under read_lock(): once the
+	 * pidfd is readable, one WNOHANG call finds the zombie.
 	 */
-	for (int i = 0; i < TIMEOUT_MS; i++) {
-		struct timespec ts = { .tv_nsec = 1000000 };
-		pid_t ret = waitpid(pid, &status, WNOHANG | __WALL);
-
-		if (ret == pid)
-			return status;
-		if (ret < 0)
-			return -1;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
+	if (waitpid(pid, &status, WNOHANG | __WALL) != pid)
+		return -1;
+	return status;
 }
 
 static void cleanup_tracked(void)
@@ -176,45 +229,17 @@ static bool still_running(int obsfd, int sock)
 	return poll_fd(obsfd, 0) == 0 && child_alive(sock);
 }
 
-/*
- * The exit status of a task whose pidfd polled readable.  POLLIN comes from
- * do_notify_parent(); release_task() records the status a moment later:
- * retry, bounded.  Returns 0 or -1.
- */
-static int get_exit_info(int pidfd, struct pidfd_info *info)
-{
-	for (int i = 0; i < TIMEOUT_MS; i++) {
-		struct timespec ts = { .tv_nsec = 1000000 };
-
-		memset(info, 0, sizeof(*info));
-		info->mask = PIDFD_INFO_EXIT;
-		if (ioctl(pidfd, PIDFD_GET_INFO, info))
-			return -1;
-		if (info->mask & PIDFD_INFO_EXIT)
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
-
-/* Dead within the bound, by SIGKILL, and not left as a zombie. */
+/* Dead within the bound, by SIGKILL, and reaped by the kernel. */
 static bool killed(int obsfd, pid_t pid)
 {
 	struct pidfd_info info;
 
-	if (poll_fd(obsfd, TIMEOUT_MS) != 1 || get_exit_info(obsfd, &info))
+	if (wait_exit_info(obsfd, &info))
 		return false;
 	if (!WIFSIGNALED(info.exit_code) || WTERMSIG(info.exit_code) != SIGKILL)
 		return false;
-	/* Reaped by the kernel: wait() has nothing, within the bound. */
-	for (int i = 0; i < TIMEOUT_MS; i++) {
-		struct timespec ts = { .tv_nsec = 1000000 };
-
-		if (waitpid(pid, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD)
-			return true;
-		nanosleep(&ts, NULL);
-	}
-	return false;
+	/* Hung up: unhashed and off our children list, wait() has nothing. */
+	return waitpid(pid, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD;
 }
 
 static ssize_t read_timeout(int fd, void *buf, size_t len)
@@ -884,7 +909,11 @@ TEST_F(autokill, multithreaded_group_dies)
 	close(obsfd);
 }
 
-/* Bounded wait until /proc/<pid>/stat shows state @want (or vanishes). */
+/*
+ * Bounded wait until /proc/<pid>/stat shows state @want (or vanishes).
+ * Polled: nothing reports the exit of a group leader whose threads live
+ * on, pidfd_poll() holds it back while delay_group_leader().
+ */
 static bool wait_proc_state(pid_t pid, char want)
 {
 	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
@@ -907,18 +936,16 @@ static bool wait_proc_state(pid_t pid, char want)
 	return false;
 }
 
-static bool wait_task_dir_gone(pid_t pid)
+/*
+ * No /proc/<pid>/task.  Once the leader's pidfd has hung up this holds:
+ * the leader is released after its last thread and is unhashed.
+ */
+static bool task_dir_gone(pid_t pid)
 {
-	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	for (int i = 0; i < TIMEOUT_MS / 10; i++) {
-		if (access(path, F_OK) && errno == ENOENT)
-			return true;
-		nanosleep(&ts, NULL);
-	}
-	return false;
+	return access(path, F_OK) && errno == ENOENT;
 }
 
 /* The leader called pthread_exit(); close kills the remaining threads. */
@@ -959,7 +986,7 @@ TEST_F(autokill, leader_exited_threads_die)
 	ASSERT_TRUE(killed(obsfd, pid)) {
 		TH_LOG("remaining threads survived the close");
 	}
-	ASSERT_TRUE(wait_task_dir_gone(pid)) {
+	ASSERT_TRUE(task_dir_gone(pid)) {
 		TH_LOG("/proc/%d/task still present", pid);
 	}
 	close(obsfd);
@@ -1035,9 +1062,8 @@ TEST_F(autokill, parent_sigsegv_kills_child)
 /* Closing the pidfd after the child exited and was autoreaped is a no-op. */
 TEST_F(autokill, close_after_exit)
 {
-	struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
-	struct timespec ts = { .tv_nsec = 1000 * 1000 };
-	int pidfd = -1, obsfd, i;
+	struct pidfd_info info;
+	int pidfd = -1, obsfd;
 	pid_t pid;
 
 	pid = create_autokill_child(&pidfd, 0);
@@ -1047,18 +1073,17 @@ TEST_F(autokill, close_after_exit)
 	if (pid == 0)
 		_exit(7);
 	obsfd = sys_pidfd_open(pid, 0);
-	ASSERT_EQ(poll_fd(pidfd, TIMEOUT_MS), 1);
-	for (i = 0; i < TIMEOUT_MS; i++) {
-		if (waitpid(pid, NULL, WNOHANG | __WALL) == -1 && errno == ECHILD)
-			break;
-		nanosleep(&ts, NULL);
-	}
-	ASSERT_LT(i, TIMEOUT_MS) {
+	/* The kernel reaps it: the pidfd hangs up with no wait() of ours. */
+	ASSERT_EQ(pidfd_wait_hup(pidfd, TIMEOUT_MS), 0) {
 		TH_LOG("exited autoreap child was not reaped");
+	}
+	ASSERT_TRUE(waitpid(pid, NULL, WNOHANG | __WALL) == -1 &&
+		    errno == ECHILD) {
+		TH_LOG("reaped autoreap child still visible to wait()");
 	}
 	EXPECT_EQ(close(pidfd), 0);
 	if (obsfd >= 0) {
-		ASSERT_EQ(get_exit_info(obsfd, &info), 0);
+		ASSERT_EQ(wait_exit_info(obsfd, &info), 0);
 		ASSERT_TRUE(WIFEXITED(info.exit_code) &&
 			    WEXITSTATUS(info.exit_code) == 7) {
 			TH_LOG("exit status changed to 0x%x", info.exit_code);
@@ -1152,7 +1177,7 @@ TEST_F(autokill, bad_pidfd_pointer_efault)
 /* An autoreap process may not use CLONE_PARENT; plain fork() works. */
 TEST_F(autokill, clone_parent_from_autoreap_child)
 {
-	struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+	struct pidfd_info info;
 	struct __clone_args args = {
 		.flags		= CLONE_PIDFD | CLONE_AUTOREAP,
 	};
@@ -1191,8 +1216,7 @@ TEST_F(autokill, clone_parent_from_autoreap_child)
 	EXPECT_EQ(res[1], 1) {
 		TH_LOG("plain fork() from the autoreap process failed");
 	}
-	ASSERT_EQ(poll_fd(pidfd, TIMEOUT_MS), 1);
-	ASSERT_EQ(get_exit_info(pidfd, &info), 0);
+	ASSERT_EQ(wait_exit_info(pidfd, &info), 0);
 	EXPECT_TRUE(WIFEXITED(info.exit_code));
 	close(pidfd);
 }
@@ -1241,7 +1265,7 @@ TEST_F(autokill, unprivileged_without_nnp_eperm)
  */
 static void nnp_child_report(int wfd, __u64 flags)
 {
-	struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+	struct pidfd_info info;
 	struct __clone_args args = { .flags = flags };
 	int pidfd = -1, nnp = -1, q[2], ofd, dead;
 	pid_t pid;
@@ -1263,8 +1287,7 @@ static void nnp_child_report(int wfd, __u64 flags)
 	if (read_timeout(q[0], &nnp, sizeof(nnp)) != sizeof(nnp))
 		nnp = -1;
 	close(pidfd);
-	dead = ofd >= 0 && poll_fd(ofd, TIMEOUT_MS) == 1 &&
-	       !get_exit_info(ofd, &info) &&
+	dead = ofd >= 0 && !wait_exit_info(ofd, &info) &&
 	       WIFSIGNALED(info.exit_code) &&
 	       WTERMSIG(info.exit_code) == SIGKILL;
 	send_report(wfd, 0, nnp, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), dead);

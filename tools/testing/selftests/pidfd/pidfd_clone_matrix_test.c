@@ -64,11 +64,9 @@ static const __u64 matrix_flags[NR_FLAGS] = {
 /* Results, shared with the walkers: 0 = not walked yet. */
 static char *results;
 
-/* Stacks of CLONE_VM children that may still run; freed per row. */
+/* Stacks of CLONE_VM children, which have exited; freed per row. */
 static struct pending {
 	void *stack;
-	pid_t tid;
-	bool thread;
 } pending[MAX_PENDING];
 static int nr_pending;
 
@@ -114,7 +112,10 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Bounded wait until a process is gone (pidfd readable / pid vanished). */
+/*
+ * Bounded wait until a process or thread has exited (pidfd readable): it
+ * runs no user code any more.
+ */
 static void wait_gone(int pidfd)
 {
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
@@ -122,26 +123,11 @@ static void wait_gone(int pidfd)
 	poll(&pfd, 1, 5000);
 }
 
-static void wait_thread_gone(pid_t tid)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d", tid);
-	for (int i = 0; i < 2000; i++) {
-		if (access(path, F_OK) && errno == ENOENT)
-			return;
-		nap();
-	}
-}
-
-/* All CLONE_VM children of this row are gone: free their stacks. */
+/* All CLONE_VM children of this row have exited: free their stacks. */
 static void flush_pending(void)
 {
-	for (int i = 0; i < nr_pending; i++) {
-		if (pending[i].thread)
-			wait_thread_gone(pending[i].tid);
+	for (int i = 0; i < nr_pending; i++)
 		munmap(pending[i].stack, STACK_SIZE);
-	}
 	nr_pending = 0;
 }
 
@@ -167,18 +153,18 @@ static char run_combo(int idx, int cgroupfd, void **stack)
 	if (ret < 0)
 		return -ret > 78 ? '~' : '0' + -ret;
 
-	/* Success: wait (bounded) for the child, which exits at once. */
-	if (flags & CLONE_THREAD)
-		waitfd = -1;
-	else if ((flags & CLONE_PIDFD) && pidfd >= 0)
+	/*
+	 * Success: wait (bounded) for the child, which exits at once.  A
+	 * thread is watched through a PIDFD_THREAD pidfd (the kind clone3()
+	 * returns with CLONE_THREAD); ESRCH from pidfd_open() means it was
+	 * released already.
+	 */
+	if ((flags & CLONE_PIDFD) && pidfd >= 0)
 		waitfd = pidfd;
 	else
-		waitfd = sys_pidfd_open(ret, 0);
+		waitfd = sys_pidfd_open(ret, flags & CLONE_THREAD ? PIDFD_THREAD : 0);
 	if (flags & CLONE_VM) {
-		pending[nr_pending].stack = *stack;
-		pending[nr_pending].tid = ret;
-		pending[nr_pending].thread = flags & CLONE_THREAD;
-		nr_pending++;
+		pending[nr_pending++].stack = *stack;
 		*stack = new_stack();
 	}
 	if (waitfd >= 0)
@@ -291,7 +277,10 @@ static int supervise(pid_t wpid, int *wstatus)
 		if (wfd < 0 && pid < 0 && errno == ECHILD)
 			return -1;
 	}
-	/* Stragglers reparented to us after the worker exited. */
+	/*
+	 * Stragglers reparented to us after the worker exited.  Best effort,
+	 * bounded: nothing is asserted about them.
+	 */
 	for (int i = 0; i < 100; i++) {
 		pid = waitpid(-1, NULL, WNOHANG | __WALL);
 		if (pid < 0)
