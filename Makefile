@@ -15,6 +15,7 @@
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
 #   make test VARIANT=v   build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
+#   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
 #
@@ -23,6 +24,7 @@
 VARIANT ?= rust
 VARIANTS ?= upstream c rust debug
 DURATION ?= 600
+RUNS ?= 10
 RUNNER := runner/target/release/runner
 export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
 
@@ -50,7 +52,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -136,6 +138,14 @@ soak: deps runner
 		[ ! -f out/debug/$$f ] || mv out/debug/$$f out/soak/$$f; \
 		[ ! -f out/debug/$$f.keep ] || mv out/debug/$$f.keep out/debug/$$f; done; \
 	[ $$rc = 0 ] && $(RUNNER) summary out/soak/results.json
+
+# A flake hunt: VARIANT built once and booted RUNS times with every selftest;
+# each run kept in out/flaky/VARIANT/run-N.json and run-N.log, and every test
+# whose result was not the same in all runs listed in out/flaky/VARIANT/flaky.txt
+# (flaky.tsv: every test, its outcome per run).  Exit 1 if one changed.
+.PHONY: flaky
+flaky: deps runner
+	$(Q)scripts/flaky.sh $(VARIANT) $(RUNS)
 
 # The debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection)
 # on the rust variant, or VARIANT=c for upstream's C under the same checkers.

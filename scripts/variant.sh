@@ -4,13 +4,15 @@
 # variant.sh - one kernel variant, end to end: source tree, config, kernel,
 # selftests, initramfs, boot under QEMU, results.
 #
-# Usage: variant.sh VARIANT kernel|selftests|test|run [CMD]
+# Usage: variant.sh VARIANT kernel|selftests|test|boot|run [CMD]
 # Environment: BOOT_TIMEOUT, ICOUNT, ONLY (regex of the tests to run), TESTLIST
 # (a test list to use instead of the built one), APPEND (kernel arguments).
 #   kernel     configure and build out/VARIANT/bzImage
 #   selftests  build the selftests against the variant's headers
 #   test       all of the above, boot, run every selftest and KUnit, write
 #              out/VARIANT/console.log and out/VARIANT/results.json
+#   boot       what test does after the build, with the kernel and selftests
+#              already built (no source, kernel or selftest step): boot again
 #   run        boot into a shell, or run CMD (a shell command) in the guest
 #
 # Variants: upstream (the unmodified 7.3 tree), c (patched, C implementation),
@@ -19,7 +21,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-variant=${1:?usage: variant.sh VARIANT kernel|selftests|test|run [CMD]}
+variant=${1:?usage: variant.sh VARIANT kernel|selftests|test|boot|run [CMD]}
 what=${2:-test}
 RUNNER=$top/runner/target/release/runner
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
@@ -46,6 +48,42 @@ fi
 # APPEND: more kernel arguments; unknown KEY=VALUE ones reach /init's environment.
 append="$append ${APPEND:-}"
 
+case $what in
+kernel | selftests | test | boot | run) ;;
+*) echo "variant.sh: unknown step '$what' (kernel, selftests, test, boot, run)" >&2; exit 2 ;;
+esac
+
+# Steps test and boot: the initramfs with every selftest, one boot under QEMU, the
+# console parsed into out/VARIANT/results.json.  A crash or timeout of the guest is
+# a result (results.json says so), not a failure of this script.
+boot_and_parse() {
+	# configs/VARIANT.tests: per-variant test arguments, timeouts and skips.
+	local override=() rc=0
+	[ -f "$top/configs/${variant%-c}.tests" ] && override=(--override "$top/configs/${variant%-c}.tests")
+	[ -n "${TESTLIST:-}" ] && override+=(--list "$TESTLIST")
+	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}" \
+		"${override[@]}"
+	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: out/$variant/console.log"
+	"$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/initramfs.cpio" --log "$out/console.log" \
+		--timeout "$BOOT_TIMEOUT" --append "$append" ${ICOUNT:+--icount} --quiet || rc=$?
+	"$RUNNER" parse --log "$out/console.log" --variant "$variant" --out "$out/results.json" \
+		--matrix-out "$out/matrix.tsv"
+}
+
+if [ "$what" = boot ]; then
+	# Nothing is built here: a kernel or selftest build that is missing is an error.
+	built() {
+		[ -f "$1" ] && return 0
+		echo "variant.sh: boot: no $2 (${1#"$top"/}); the boot step builds nothing:" \
+			"run 'scripts/variant.sh $variant selftests' (or test) first" >&2
+		exit 1
+	}
+	built "$out/bzImage" kernel
+	built "$build/selftests/list" "built selftests"
+	boot_and_parse
+	exit 0
+fi
+
 if [ "$variant" = upstream ]; then
 	"$top/scripts/prepare-tree.sh" pristine
 else
@@ -62,18 +100,7 @@ fi
 
 case $what in
 test)
-	# configs/VARIANT.tests: per-variant test arguments, timeouts and skips.
-	override=()
-	[ -f "$top/configs/${variant%-c}.tests" ] && override=(--override "$top/configs/${variant%-c}.tests")
-	[ -n "${TESTLIST:-}" ] && override+=(--list "$TESTLIST")
-	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}" \
-		"${override[@]}"
-	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: out/$variant/console.log"
-	rc=0
-	"$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/initramfs.cpio" --log "$out/console.log" \
-		--timeout "$BOOT_TIMEOUT" --append "$append" ${ICOUNT:+--icount} --quiet || rc=$?
-	"$RUNNER" parse --log "$out/console.log" --variant "$variant" --out "$out/results.json" \
-		--matrix-out "$out/matrix.tsv"
+	boot_and_parse
 	exit 0
 	;;
 run)
@@ -86,5 +113,4 @@ run)
 	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/run.cpio" --shell
 	exec "$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/run.cpio" --interactive --append "$append"
 	;;
-*) echo "variant.sh: unknown step '$what'" >&2; exit 2 ;;
 esac

@@ -1,12 +1,13 @@
 //! Library half of `runner`: the pure logic (config checks, console parsing, JSON, summaries,
-//! benchmark tables and charts) plus the QEMU boot driver, kept out of main.rs so it can be
-//! unit-tested.
+//! flake hunts, benchmark tables and charts) plus the QEMU boot driver, kept out of main.rs so
+//! it can be unit-tested.
 
 pub mod bench;
 pub mod bench_svg;
 pub mod boot;
 pub mod config;
 pub mod console;
+pub mod flaky;
 pub mod json;
 pub mod matrix;
 pub mod summary;

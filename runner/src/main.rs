@@ -1,7 +1,7 @@
 //! Command-line entry point of `runner`: argument parsing and dispatch to the library.
 
 use runner::boot::{self, BootOpts};
-use runner::{bench, bench_svg, config, console, matrix, read_file, summary, write_file};
+use runner::{bench, bench_svg, config, console, flaky, matrix, read_file, summary, write_file};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -22,6 +22,14 @@ commands:
       per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures
   matrix-diff <name=matrix.tsv>...
       compare matrix TSVs; exit 1 if they differ
+  flaky --out-dir <dir> <results.json>...
+      a flake hunt's verdict: two or more results.json of one variant, in run order; every
+      (suite, case)'s outcome in each run (pass, fail, skip, or missing), plus a pseudo-case
+      per run, `run: guest finished, no splats`; a test is flaky when its outcomes differ.
+      Writes <dir>/flaky.tsv (every test: outcome per run, counts, flaky yes/no; flaky ones
+      first) and <dir>/flaky.txt (the runs, the flaky tests with their fail/skip reasons),
+      prints flaky.txt; exit 0 none flaky, 1 some, 2 unreadable or malformed input or fewer
+      than 2 runs
   bench --out-dir <dir> [--meta key=value]... [--check] <variant>:<mode>=<console.log>...
       read `# bench: op=...` lines (and `ok N <op> # SKIP` lines) from benchmark console
       logs; <variant> is upstream, c or rust, <mode> is icount (qemu -icount shift=0:
@@ -289,6 +297,38 @@ fn matrix_diff(args: &[String]) -> Result<u8, Fail> {
     }
 }
 
+/// Exit status of `flaky` on bad input (0 and 1 are its verdicts).
+const EXIT_FLAKY_INPUT: u8 = 2;
+
+fn flaky_cmd(args: &[String]) -> Result<u8, Fail> {
+    let a = usage(Args::parse(args, &["out-dir"], &[]))?;
+    let out_dir = usage(a.need("out-dir"))?;
+    let hunt = || -> Result<(String, bool), String> {
+        let mut runs = Vec::new();
+        for path in &a.positional {
+            let data = read_file(path)?;
+            runs.push(flaky::from_results(&String::from_utf8_lossy(&data), path)?);
+        }
+        let tests = flaky::compare(&runs)?;
+        std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {out_dir}: {e}"))?;
+        let path = |name: &str| format!("{}/{name}", out_dir.trim_end_matches('/'));
+        let text = flaky::render(&runs, &tests);
+        write_file(&path("flaky.tsv"), &flaky::to_tsv(&tests, runs.len()))?;
+        write_file(&path("flaky.txt"), &text)?;
+        Ok((text, tests.iter().any(flaky::Test::flaky)))
+    };
+    match hunt() {
+        Ok((text, any)) => {
+            print!("{text}");
+            Ok(u8::from(any))
+        }
+        Err(e) => {
+            eprintln!("runner: flaky: {e}");
+            Ok(EXIT_FLAKY_INPUT)
+        }
+    }
+}
+
 fn bench_cmd(args: &[String]) -> Result<u8, Fail> {
     let a = usage(Args::parse(args, &["out-dir", "meta"], &["check"]))?;
     let out_dir = usage(a.need("out-dir"))?;
@@ -374,6 +414,7 @@ fn main() -> ExitCode {
         "parse" => parse_cmd(rest),
         "summary" => summary_cmd(rest),
         "matrix-diff" => matrix_diff(rest),
+        "flaky" => flaky_cmd(rest),
         "bench" => bench_cmd(rest),
         other => Err(Fail::Usage(format!("unknown command {other:?}"))),
     };

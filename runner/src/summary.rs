@@ -21,18 +21,19 @@ pub struct Section {
     pub splats: Vec<String>,
 }
 
-fn field<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a Json, String> {
+/// A member of a results.json object; the error names `ctx` (the file) and the key.
+pub(crate) fn field<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a Json, String> {
     v.get(key)
         .ok_or_else(|| format!("{ctx}: missing \"{key}\""))
 }
 
-fn text<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a str, String> {
+pub(crate) fn text<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a str, String> {
     field(v, key, ctx)?
         .as_str()
         .ok_or_else(|| format!("{ctx}: \"{key}\" is not a string"))
 }
 
-fn list<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a [Json], String> {
+pub(crate) fn list<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a [Json], String> {
     field(v, key, ctx)?
         .as_arr()
         .ok_or_else(|| format!("{ctx}: \"{key}\" is not an array"))

@@ -71,6 +71,7 @@ fn help_lists_commands() {
         "parse",
         "summary",
         "matrix-diff",
+        "flaky --out-dir",
         "--icount",
         "bench --out-dir",
         "bench-check.log",
@@ -635,4 +636,107 @@ fn bench_check_passes_and_absent_data() {
     let (code, _, err) = run(&["bench", "--out-dir", out, "c:icount=/nonexistent.log"]);
     assert_eq!(code, 1);
     assert!(err.contains("/nonexistent.log"));
+}
+
+/// `runner flaky` on the crafted results.json files of tests/data/flaky: exit status, stdout
+/// and the <out>/flaky.tsv it wrote.
+fn flaky(out: &Path, runs: &[&str]) -> (i32, String, String, String) {
+    let out = out.to_str().expect("path");
+    let _ = std::fs::remove_file(format!("{out}/flaky.tsv"));
+    let files: Vec<String> = runs.iter().map(|r| data(&format!("flaky/{r}"))).collect();
+    let mut args = vec!["flaky", "--out-dir", out];
+    args.extend(files.iter().map(String::as_str));
+    let (code, stdout, err) = run(&args);
+    let tsv = std::fs::read_to_string(format!("{out}/flaky.tsv")).unwrap_or_default();
+    (code, stdout, err, tsv)
+}
+
+#[test]
+fn flaky_finds_changed_results() {
+    let dir = scratch("flaky");
+    let out = dir.join("out");
+    const AUTOKILL: &str = "pidfd/pidfd_autokill_test";
+
+    // Identical runs: nothing flaky, exit 0; flaky.txt is what was printed.
+    let (code, stdout, err, tsv) = flaky(&out, &["ok.json", "ok.json", "ok.json"]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("no test changed result over 3 runs (7 tests)")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("flaky.txt")).expect("flaky.txt"),
+        stdout
+    );
+    assert_eq!(tsv.lines().count(), 8, "{tsv}");
+    assert!(tsv.starts_with("suite\tcase\trun1\trun2\trun3\tpass\tfail\tskip\tmissing\tflaky\n"));
+    assert!(tsv.lines().skip(1).all(|l| l.ends_with("\tno")), "{tsv}");
+
+    // One case passes in run 1 and fails in run 2: flaky, exit 1, first row, its reason shown.
+    let (code, stdout, _, tsv) = flaky(&out, &["ok.json", "fail.json"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        tsv.lines().nth(1),
+        Some(
+            format!("{AUTOKILL}\tautokill.dup_extends_lifetime\tpass\tfail\t1\t1\t0\t0\tyes")
+                .as_str()
+        )
+    );
+    assert_eq!(
+        tsv.lines().filter(|l| l.ends_with("\tyes")).count(),
+        1,
+        "{tsv}"
+    );
+    assert!(
+        stdout.contains(
+            "    FAIL run2: pidfd_autokill_test.c:597: child still alive after the last close\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Expected: 0"),
+        "only the reason's first line: {stdout}"
+    );
+    assert_eq!(
+        stdout.lines().last(),
+        Some("1 of 7 tests changed result over 2 runs")
+    );
+
+    // A case missing from one run is flaky.
+    let (code, _, _, tsv) = flaky(&out, &["ok.json", "missing.json", "ok.json"]);
+    assert_eq!(code, 1);
+    assert!(tsv.contains(&format!("\n{AUTOKILL}\tautokill.scm_rights_extends_lifetime\tpass\tmissing\tpass\t2\t0\t0\t1\tyes\n")), "{tsv}");
+
+    // A run whose guest did not finish (and printed a splat) is a difference of its own.
+    let (code, stdout, _, tsv) = flaky(&out, &["ok.json", "crash.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        tsv.contains("\nrun\tguest finished, no splats\tpass\tfail\t1\t1\t0\t0\tyes\n"),
+        "{tsv}"
+    );
+    assert!(tsv.contains("\nguest/boot\tguest/boot\tmissing\tfail\t0\t1\t0\t1\tyes\n"));
+    assert!(stdout.contains("    FAIL run2: the guest did not finish; 1 splat(s), the first at line 412: BUG: kernel NULL pointer dereference"), "{stdout}");
+    assert!(
+        stdout.contains("guest did NOT finish, 1 splat(s)"),
+        "{stdout}"
+    );
+
+    // One run proves nothing; bad input names the file; both exit 2 and write no table.
+    let (code, stdout, err, tsv) = flaky(&out, &["ok.json"]);
+    assert_eq!((code, stdout.as_str(), tsv.as_str()), (2, "", ""));
+    assert!(err.contains("at least 2 runs, got 1"), "{err}");
+    let (code, _, err, tsv) = flaky(&out, &["ok.json", "malformed.json"]);
+    assert_eq!((code, tsv.as_str()), (2, ""));
+    assert!(
+        err.contains(&format!("{}: JSON: ", data("flaky/malformed.json"))),
+        "{err}"
+    );
+    let (code, _, err, _) = flaky(&out, &["ok.json", "nonexistent.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("flaky/nonexistent.json"), "{err}");
+    // A missing --out-dir is a usage error.
+    assert_eq!(
+        run(&["flaky", &data("flaky/ok.json"), &data("flaky/ok.json")]).0,
+        64
+    );
 }
