@@ -27,7 +27,9 @@
  * the kill to poll() on a pidfd reporting the exit.  Every wait is bounded;
  * the program is a child subreaper, and kills and reaps all it started.
  * Exit status: 0 if all passed, 1 if not, 4 (kselftest skip) if not run as
- * root or if the kernel lacks CLONE_PIDFD_AUTOKILL (Linux 7.1).
+ * root or if the kernel lacks CLONE_PIDFD_AUTOKILL (Linux 7.1).  With
+ * PIDFD_FEATURE_REQUIRED=1 in the environment (the test guest's), clone3()
+ * refusing the flags is a failure, not a skip.
  */
 
 #define _GNU_SOURCE
@@ -573,6 +575,14 @@ static int sweep(void)
 
 static int tests, failed;
 
+/* PIDFD_FEATURE_REQUIRED=1: the kernel under test has the flags. */
+static int feature_required(void)
+{
+	const char *env = getenv("PIDFD_FEATURE_REQUIRED");
+
+	return env && !strcmp(env, "1");
+}
+
 static void report(int ok, const char *what)
 {
 	printf("%sok %d - %s\n", ok ? "" : "not ", ++tests, what);
@@ -602,6 +612,12 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	err = probe();
+	if (err && feature_required()) {
+		printf("1..1\nnot ok 1 - clone3() with CLONE_PIDFD_AUTOKILL: %s\n",
+		       strerror(err));
+		printf("# PIDFD_FEATURE_REQUIRED=1 says this kernel has the flags\n");
+		return 1;
+	}
 	if (err) {
 		printf("1..0 # SKIP %s (clone3: %s)\n", err == EINVAL || err == E2BIG ?
 		       "kernel without CLONE_PIDFD_AUTOKILL" : "clone3() unusable", strerror(err));

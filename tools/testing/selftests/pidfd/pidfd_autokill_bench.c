@@ -16,7 +16,9 @@
  * Output is kselftest TAP. Before each op's result line comes one line
  *   # bench: op=NAME n=N r=R median_ns=M min_ns=A max_ns=B spread_pct=S
  *            runs=V1,V2,...
- * (on a single line). Ops needing a flag the kernel lacks are skipped.
+ * (on a single line). Ops needing a flag the kernel lacks are skipped,
+ * unless PIDFD_FEATURE_REQUIRED=1 (see pidfd.h) says the kernel has the
+ * flags: then they fail.
  *
  * Usage: pidfd_autokill_bench [-q] [-s SCALE] [-o OP[,OP...]]
  *   -q  quick: N / 5 (at least 2), for CI
@@ -108,6 +110,19 @@ static __printf(1, 2) int bench_fail(const char *fmt, ...)
 	vsnprintf(fail_msg, sizeof(fail_msg), fmt, ap);
 	va_end(ap);
 	return BENCH_FAIL;
+}
+
+/*
+ * clone3() said EINVAL to @flag on the op's first call: a kernel without
+ * it, so the op is skipped (@skip), unless PIDFD_FEATURE_REQUIRED=1 says
+ * this kernel has the flags: then the op fails.
+ */
+static int flag_unsupported(const char *flag, const char *skip)
+{
+	if (pidfd_feature_required())
+		return bench_fail("%s: %s", flag, PIDFD_FEATURE_REQUIRED_MSG);
+	skip_msg = skip;
+	return BENCH_SKIP;
 }
 
 static __u64 now_ns(void)
@@ -607,10 +622,9 @@ static int autokill_once(struct ak_ctx *ctx, __u64 *ns)
 	pid = sys_clone3(&args, sizeof(args));
 	if (pid < 0) {
 		err = errno;
-		if (!op_started && err == EINVAL) {
-			skip_msg = SKIP_AUTOKILL;
-			return BENCH_SKIP;
-		}
+		if (!op_started && err == EINVAL)
+			return flag_unsupported("CLONE_PIDFD_AUTOKILL",
+						SKIP_AUTOKILL);
 		if (!op_started && err == EPERM && ctx->kind == AK_NEWPID) {
 			skip_msg = SKIP_NEWPID;
 			return BENCH_SKIP;
@@ -780,10 +794,9 @@ static int run_autoreap_spawn(const struct bench_op *op, unsigned int n,
 	for (i = 0; i < n; i++) {
 		pid = sys_clone3(&args, sizeof(args));
 		if (pid < 0) {
-			if (!op_started && errno == EINVAL) {
-				skip_msg = SKIP_AUTOREAP;
-				return BENCH_SKIP;
-			}
+			if (!op_started && errno == EINVAL)
+				return flag_unsupported("CLONE_AUTOREAP",
+							SKIP_AUTOREAP);
 			return bench_fail("clone3: %s", strerror(errno));
 		}
 		if (pid == 0)

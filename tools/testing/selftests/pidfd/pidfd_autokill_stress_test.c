@@ -51,6 +51,22 @@
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | \
 			CLONE_AUTOREAP | CLONE_NNP)
 
+/*
+ * clone3() said EINVAL to @flag: a kernel without it, so a skip, unless
+ * PIDFD_FEATURE_REQUIRED=1 (see pidfd.h) says this kernel has the flags:
+ * then it is a failure.  @statement is SKIP()'s, e.g. "return".
+ */
+#define CLONE3_UNSUPPORTED(statement, flag)				\
+	do {								\
+		const char *__flag = (flag);				\
+									\
+		ASSERT_FALSE(pidfd_feature_required()) {		\
+			TH_LOG("%s: %s", __flag,			\
+			       PIDFD_FEATURE_REQUIRED_MSG);		\
+		}							\
+		SKIP(statement, "%s not supported", __flag);		\
+	} while (0)
+
 /* Bound for every wait on another process. */
 #define TIMEOUT_MS 10000
 /* Harness timeouts: fail-nth tests; stress tests get STRESS_SECONDS more. */
@@ -480,7 +496,7 @@ static bool flags_available(struct __test_metadata *_metadata, __u64 flags,
 	int err = probe_flags(flags);
 
 	if (err == EINVAL)
-		SKIP(return false, "%s not supported", name);
+		CLONE3_UNSUPPORTED(return false, name);
 	ASSERT_EQ(err, 0) {
 		TH_LOG("clone3 probe for %s: %s", name,
 		       err > 0 ? strerror(err) : "child not reaped");
@@ -551,21 +567,27 @@ FIXTURE(fault) {
 	struct knob_state knobs;
 };
 
-/* Write @val to a debugfs knob; its previous value goes to @old. */
+/*
+ * Write @val to a debugfs knob; its previous value goes to @old.  Returns
+ * 0, or -1 with errno set: ENOENT if there is no such knob.
+ */
 static int knob_swap(const char *knob, const char *val, char *old, size_t len)
 {
 	char path[128];
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	snprintf(path, sizeof(path), DEBUGFS "/%s", knob);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	/* Not seekable (simple_attr_open()); writes ignore the position. */
+	errno = EIO;	/* what an empty read or a short write reports */
 	n = read(fd, old, len - 1);
 	if (n <= 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
+		err = errno;
 		close(fd);
+		errno = err;
 		return -1;
 	}
 	old[n] = '\0';
@@ -574,24 +596,40 @@ static int knob_swap(const char *knob, const char *val, char *old, size_t len)
 	return 0;
 }
 
-static void knobs_set(struct knob_state *ks, char *desc, size_t len)
+/*
+ * Mount debugfs if need be and set every knob that exists.  A missing one
+ * is left out of @desc: its fault type is not built in (fail_futex without
+ * CONFIG_FAIL_FUTEX), or debugfs is (ENODEV from mount()).  Any other
+ * failure is returned: -1 with errno set and *@bad naming what failed.
+ */
+static int knobs_set(struct knob_state *ks, char *desc, size_t len,
+		     const char **bad)
 {
 	struct statfs sfs;
 	size_t off = 0;
 
 	desc[0] = '\0';
-	if (!statfs(DEBUGFS, &sfs) && sfs.f_type != DEBUGFS_MAGIC &&
-	    !mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
-		ks->mounted = true;
+	*bad = DEBUGFS;
+	if (!statfs(DEBUGFS, &sfs) && sfs.f_type != DEBUGFS_MAGIC) {
+		if (!mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
+			ks->mounted = true;
+		else if (errno != ENODEV)
+			return -1;
+	}
 	for (size_t i = 0; i < NR_KNOBS; i++) {
 		if (knob_swap(fault_knobs[i][0], fault_knobs[i][1],
-			      ks->old[i], sizeof(ks->old[i])))
-			continue;
+			      ks->old[i], sizeof(ks->old[i]))) {
+			if (errno == ENOENT)
+				continue;
+			*bad = fault_knobs[i][0];
+			return -1;
+		}
 		ks->saved[i] = true;
 		if (off < len)
 			off += snprintf(desc + off, len - off, " %s=%s",
 					fault_knobs[i][0], fault_knobs[i][1]);
 	}
+	return 0;
 }
 
 static void knobs_restore(struct knob_state *ks)
@@ -862,8 +900,9 @@ static void fail_nth_run(struct __test_metadata *_metadata, int *nth,
 	struct fault_stats st = {};
 	char desc[256], errs[256];
 	unsigned int n, sites;
+	const char *bad;
 	size_t off = 0;
-	int pipefd[2];
+	int pipefd[2], ret, err;
 
 	if (fc->flags && !flags_available(_metadata, fc->flags, fc->flag))
 		return;
@@ -871,7 +910,11 @@ static void fail_nth_run(struct __test_metadata *_metadata, int *nth,
 		SKIP(return, "fail-nth not available (CONFIG_FAULT_INJECTION)");
 	*nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	ASSERT_GE(*nth, 0);
-	knobs_set(ks, desc, sizeof(desc));
+	ret = knobs_set(ks, desc, sizeof(desc), &bad);
+	err = errno;
+	ASSERT_EQ(ret, 0) {
+		TH_LOG("setting up %s: %s", bad, strerror(err));
+	}
 	ksft_print_msg("fail-nth %s: debugfs knobs:%s\n", fc->name,
 		       desc[0] ? desc : " unchanged (sleeping allocations are not failed)");
 	ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
@@ -895,6 +938,14 @@ static void fail_nth_run(struct __test_metadata *_metadata, int *nth,
 	ksft_print_msg("fail-nth %s: succeeded despite a fault %d, pidfd stored, then failed %d\n",
 		       fc->name, st.ok_faulted, st.pidfd_stored);
 	ksft_print_msg("fault-sites: %s=%u\n", fc->name, sites);
+	/*
+	 * fail-nth is there, so a clone3() that never reached a fault site
+	 * means nothing was injected and the run proved nothing.
+	 */
+	ASSERT_GE(sites, 1) {
+		TH_LOG("clone3 (%s) reached no fault site (no FAILSLAB or FAIL_PAGE_ALLOC?)",
+		       fc->name);
+	}
 	close(pipefd[0]);
 	close(pipefd[1]);
 }
@@ -939,6 +990,24 @@ FIXTURE_TEARDOWN(stress)
 	kill_strays();
 	close(self->blk[0]);
 	close(self->blk[1]);
+}
+
+/*
+ * The fewest rounds a stress loop may run: a loop that stops at once (a
+ * broken loop condition, a deadline already past) would pass having raced
+ * nothing.  10 is far below every cap (25 rounds and more), which the
+ * guest reaches in under 2 s of the default 10; the slowest loop,
+ * stress_parent_killed_midspawn, has a minimum of its own.
+ */
+#define STRESS_MIN_ROUNDS 10
+
+static void expect_min_rounds(struct __test_metadata *_metadata,
+			      const char *what, long done, long min)
+{
+	EXPECT_GE(done, min) {
+		TH_LOG("%s: %ld rounds, fewer than %ld: the loop hardly ran",
+		       what, done, min);
+	}
 }
 
 static bool more(long long deadline, long done, long cap)
@@ -1067,6 +1136,10 @@ TEST_F_TIMEOUT(stress, stress_spawn_close_threads, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld children killed by close (%d threads, %.1f s)\n",
 		       _metadata->name, total, SPAWN_THREADS,
 		       secs_since(self->start));
+	for (i = 0; i < SPAWN_THREADS; i++)
+		if (!sp[i].fail)
+			expect_min_rounds(_metadata, "spawner thread",
+					  sp[i].done, STRESS_MIN_ROUNDS);
 	check_clean(_metadata, self->fds);
 }
 
@@ -1187,6 +1260,9 @@ TEST_F_TIMEOUT(stress, stress_dup_close_race, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld rounds of %d racing closes, %d premature deaths (%.1f s)\n",
 		       _metadata->name, rounds, DUPS + 1, r.premature,
 		       secs_since(self->start));
+	if (!r.premature && !r.close_errors)
+		expect_min_rounds(_metadata, "racing closes", rounds,
+				  STRESS_MIN_ROUNDS);
 	check_clean(_metadata, self->fds);
 }
 
@@ -1253,12 +1329,18 @@ TEST_F_TIMEOUT(stress, stress_exec_exit_race, STRESS_SLACK)
 	}
 	ksft_print_msg("stress %s: %ld children (%ld exec): %ld killed, %ld exited, %ld gone\n",
 		       _metadata->name, i, execs, killed, exited, early);
+	expect_min_rounds(_metadata, "exec/exit children", i, STRESS_MIN_ROUNDS);
 	check_clean(_metadata, self->fds);
 }
 
 #define MID_SPAWN 128	/* children per middle process */
 #define MID_OPEN 64	/* pidfds the middle keeps open */
 #define MID_ROUNDS 20
+/*
+ * A round spawns up to MID_SPAWN children and is the slowest of the stress
+ * loops: 4 rounds still have both modes (plain, chained) twice.
+ */
+#define MID_MIN_ROUNDS 4
 
 /*
  * The middle process: spawn autokill children, report each pid, keep the
@@ -1381,6 +1463,8 @@ TEST_F_TIMEOUT(stress, stress_parent_killed_midspawn, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld rounds (%ld chained), %ld children, %ld killed (%.1f s)\n",
 		       _metadata->name, rounds, chains, reported, observed,
 		       secs_since(self->start));
+	expect_min_rounds(_metadata, "middle processes", rounds,
+			  MID_MIN_ROUNDS);
 	check_clean(_metadata, self->fds);
 }
 
@@ -1546,6 +1630,7 @@ TEST_F_TIMEOUT(stress, stress_scm_rights_pingpong, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld bounces in %ld rounds (%ld closed by the peer, %.1f s)\n",
 		       _metadata->name, bounces, rounds, by_peer,
 		       secs_since(self->start));
+	expect_min_rounds(_metadata, "ping-pong", rounds, STRESS_MIN_ROUNDS);
 	check_clean(_metadata, self->fds);
 }
 
