@@ -26,6 +26,10 @@ VARIANTS ?= upstream c rust debug
 DURATION ?= 600
 RUNS ?= 10
 RUNNER := runner/target/release/runner
+# The summary of one variant: its settings that narrow the tests first, and every
+# suite configs/expected.tsv requires of it (a missing suite or a new skip fails).
+SUMMARY = $(RUNNER) summary --expect configs/expected.tsv --setting "ONLY=$${ONLY:-(unset)}" \
+	--setting "TESTLIST=$${TESTLIST:-(unset)}" --setting "APPEND=$${APPEND:-(unset)}"
 export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
 
 ifeq ($(V),1)
@@ -43,7 +47,7 @@ DEMO_TABLE = awk '/suite-begin demo\/autokill-demo/ { on = 1; next } /suite-end 
 
 all: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
-	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json; rc=$$?; \
+	$(Q)$(SUMMARY) out/$(VARIANT)/results.json; rc=$$?; \
 	if grep -q 'suite-begin demo/autokill-demo' out/$(VARIANT)/console.log; then \
 		echo; echo "autokill-demo, in the guest: workers under PR_SET_PDEATHSIG and CLONE_PIDFD_AUTOKILL"; \
 		$(call DEMO_TABLE,out/$(VARIANT)/console.log); fi; \
@@ -57,9 +61,9 @@ help:
 deps:
 	$(Q)scripts/deps.sh
 
-$(RUNNER): $(wildcard runner/src/*.rs) runner/Cargo.toml
+$(RUNNER): $(wildcard runner/src/*.rs) runner/Cargo.toml runner/Cargo.lock
 	$(Q)echo "  CARGO   runner"
-	$(Q)cargo build -q --release --manifest-path runner/Cargo.toml
+	$(Q)cargo build -q --locked --release --manifest-path runner/Cargo.toml
 	$(Q)touch $@
 
 runner: $(RUNNER)
@@ -76,7 +80,7 @@ selftests: deps runner
 
 test: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
-	$(Q)$(RUNNER) summary out/$(VARIANT)/results.json
+	$(Q)$(SUMMARY) out/$(VARIANT)/results.json
 
 run: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) run "$(CMD)"
@@ -152,4 +156,4 @@ flaky: deps runner
 .PHONY: check-debug
 check-debug: deps runner
 	$(Q)scripts/variant.sh $(if $(filter c,$(VARIANT)),debug-c,debug) test
-	$(Q)$(RUNNER) summary out/$(if $(filter c,$(VARIANT)),debug-c,debug)/results.json
+	$(Q)$(SUMMARY) out/$(if $(filter c,$(VARIANT)),debug-c,debug)/results.json

@@ -10,7 +10,15 @@
 # 3. cross-variant: Rust symbols instead of the C they replace (nm), and the
 #    clone3 errno matrix identical in every variant;
 # then one summary whose last line is "N passed, N failed, N skipped" and
-# whose exit status is non-zero on any failure.
+# whose exit status is non-zero on any failure.  The summary starts with the
+# effective settings and checks every variant against configs/expected.tsv
+# (the suites it must report, their case counts, the skips allowed).
+#
+# Environment that narrows what is tested (printed in the summary; refused,
+# before anything runs, when CI=true): VARIANTS other than the default (the
+# arguments), ONLY, TESTLIST, APPEND (read by variant.sh), CHECK_BENCH other
+# than 1, BENCH_VARIANTS (read by bench.sh).  Also printed: BOOT_TIMEOUT,
+# ICOUNT, KSRC.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,14 +26,53 @@ cd "$top"
 RUNNER=$top/runner/target/release/runner
 variants=("$@")
 host=$top/out/host
+
+# The effective settings, and those that reduce coverage.
+DEFAULT_VARIANTS="upstream c rust debug"   # the Makefile's VARIANTS
+DEFAULT_BENCH_VARIANTS="upstream c rust"   # bench.sh's
+sorted() { printf '%s\n' $1 | sort -u | paste -sd' '; }
+settings=() reduced=()
+setting() { # NAME VALUE REDUCES(0/1) [NOTE]
+	local line="$1=$2${4:+ ($4)}"
+	if [ "$3" = 1 ]; then line="$line: reduces coverage"; reduced+=("$1=$2"); fi
+	settings+=(--setting "$line")
+}
+v_reduced=0
+[ "$(sorted "${variants[*]}")" = "$(sorted "$DEFAULT_VARIANTS")" ] || v_reduced=1
+setting VARIANTS "${variants[*]}" $v_reduced "$([ $v_reduced = 1 ] && echo "default: $DEFAULT_VARIANTS" || echo default)"
+if [ -n "${ONLY:-}" ]; then setting ONLY "$ONLY" 1; else setting ONLY "" 0 "unset: every selftest"; fi
+if [ -n "${TESTLIST:-}" ]; then setting TESTLIST "$TESTLIST" 1; else setting TESTLIST "" 0 "unset: the built list"; fi
+if [ -n "${APPEND:-}" ]; then setting APPEND "$APPEND" 1; else setting APPEND "" 0 unset; fi
+if [ "${CHECK_BENCH:-1}" = 1 ]; then setting CHECK_BENCH 1 0 "$([ -n "${CHECK_BENCH:-}" ] || echo default)"
+else setting CHECK_BENCH "$CHECK_BENCH" 1; fi
+if [ -z "${BENCH_VARIANTS:-}" ]; then setting BENCH_VARIANTS "$DEFAULT_BENCH_VARIANTS" 0 default
+elif [ "$(sorted "$BENCH_VARIANTS")" = "$(sorted "$DEFAULT_BENCH_VARIANTS")" ]; then setting BENCH_VARIANTS "$BENCH_VARIANTS" 0
+else setting BENCH_VARIANTS "$BENCH_VARIANTS" 1 "default: $DEFAULT_BENCH_VARIANTS"; fi
+setting BOOT_TIMEOUT "${BOOT_TIMEOUT:-1200}" 0 "$([ -n "${BOOT_TIMEOUT:-}" ] || echo "default, seconds")"
+setting ICOUNT "${ICOUNT:-}" 0 "$([ -n "${ICOUNT:-}" ] || echo "unset: plain TCG")"
+setting KSRC "${KSRC:-}" 0 "$([ -n "${KSRC:-}" ] || echo "unset: Debian's linux-source package")"
+setting CI "${CI:-}" 0 "$([ -n "${CI:-}" ] || echo unset)"
+echo "check: settings"
+for ((i = 1; i < ${#settings[@]}; i += 2)); do echo "  ${settings[i]}"; done
+if [ "${CI:-}" = true ] && [ ${#reduced[@]} -gt 0 ]; then
+	echo "check: CI=true: refusing settings that reduce coverage: ${reduced[*]}" >&2
+	echo "check: CI runs the whole suite; unset them (VARIANTS: $DEFAULT_VARIANTS)" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
 mkdir -p "$host"
 t0=$SECONDS
 step() { echo; echo "=== $* ($(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"; }
 
 step "host: cargo test (runner)"
-cargo build -q --release --manifest-path runner/Cargo.toml || { echo "check: cannot build the runner" >&2; exit 1; }
-cargo test --manifest-path runner/Cargo.toml > "$host/cargo-test.txt" 2>&1
-grep -E '^test result:' "$host/cargo-test.txt"
+cargo build -q --locked --release --manifest-path runner/Cargo.toml ||
+	{ echo "check: cannot build the runner" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# The exit status goes into the file: a test binary that crashes or does not
+# build leaves no failing `test result:` line (runner summary --host reads it).
+cargo test --locked --manifest-path runner/Cargo.toml > "$host/cargo-test.txt" 2>&1
+echo "cargo test exit status: $?" >> "$host/cargo-test.txt"
+grep -E '^test result:|^cargo test exit status:' "$host/cargo-test.txt"
 
 step "host: pipeline failure paths"
 scripts/tests/run.sh > "$host/pipeline.log" 2>&1
@@ -42,7 +89,9 @@ for v in "${variants[@]}"; do
 		echo "check: variant $v did not build or boot" >&2
 		printf '##> suite-begin build/%s\n1..1\nnot ok 1 build of variant %s (see above)\n##> suite-end build/%s rc=1\n##> guest-exit: ok\n' \
 			"$v" "$v" "$v" > "$host/build-$v.log"
-		"$RUNNER" parse --log "$host/build-$v.log" --variant "$v" --out "$top/out/$v/results.json" > /dev/null
+		# (--matrix-out: an older matrix.tsv of this variant is removed, not compared.)
+		"$RUNNER" parse --log "$host/build-$v.log" --variant "$v" --out "$top/out/$v/results.json" \
+			--matrix-out "$top/out/$v/matrix.tsv" > /dev/null
 	fi
 	echo "  TIME    [$v] $((SECONDS - start)) s"
 	results+=("$top/out/$v/results.json")
@@ -77,7 +126,7 @@ if [ -n "$bench_skip" ]; then
 else
 	step "bench-check: rust vs c under qemu -icount"
 	start=$SECONDS
-	rm -f out/bench/bench-check.log out/bench/repeat-check.log
+	rm -f out/bench/bench-check.log
 	scripts/bench.sh quick > "$host/bench.out" 2>&1
 	tail -n 30 "$host/bench.out"
 	if [ -f "$top/out/bench/bench-check.log" ]; then
@@ -87,10 +136,6 @@ else
 		"$RUNNER" parse --log "$host/bench-fail.log" --variant bench --out "$host/bench.json" > /dev/null
 	fi
 	results+=("$host/bench.json")
-	if [ -f "$top/out/bench/repeat-check.log" ]; then
-		"$RUNNER" parse --log "$top/out/bench/repeat-check.log" --variant bench-repeat --out "$host/bench-repeat.json" | tail -n 1
-		results+=("$host/bench-repeat.json")
-	fi
 	echo "  TIME    [bench-check] $((SECONDS - start)) s"
 fi
 
@@ -99,4 +144,5 @@ scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
 "$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1
 
 step "summary (total $(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"
-exec "$RUNNER" summary --host "$host/cargo-test.txt" "$host/pipeline.json" "${results[@]}" "$host/variants.json"
+exec "$RUNNER" summary "${settings[@]}" --expect "$top/configs/expected.tsv" \
+	--host "$host/cargo-test.txt" "$host/pipeline.json" "${results[@]}" "$host/variants.json"

@@ -92,6 +92,12 @@ cover=$(ls "$out"/0000-*.patch)
 		[ -f "$top/out/$v/results.json" ] || continue
 		echo "  $v: $("$RUNNER" summary "$top/out/$v/results.json" 2> /dev/null | tail -n 1)"
 	done
+	# pidfd_exit_info_race_test's measurements of the POLLIN window, per variant.
+	for v in upstream c rust debug; do
+		[ -f "$top/out/$v/console.log" ] || continue
+		grep -a -oE '# exit-info-(race|contract)[^:]*: .*' "$top/out/$v/console.log" |
+			sed "s/^# /  $v: /"
+	done
 	if [ -f "$top/out/bench/table.txt" ]; then
 		echo
 		sed 's/^/  /' "$top/out/bench/table.txt"

@@ -1,6 +1,8 @@
 //! `runner bench`: reads the benchmark's `# bench:` lines and TAP SKIPs from console logs
 //! (one per variant and mode), prints the comparison tables, builds results.json, and runs
-//! the `--check` gates into a console-marker log that `runner parse` can read.
+//! the `--check` gates into a console-marker log that `runner parse` can read: clean boots
+//! (final line, no splat, no `not ok`), the gated ops present with rust/c <= 1.005, and two
+//! icount boots per variant that agree.
 
 use crate::console::{self, Outcome};
 use crate::json::Json;
@@ -8,6 +10,10 @@ use crate::Result;
 
 /// Modes in output order: the deterministic comparison first, then the noisy one.
 pub const MODES: [&str; 2] = ["icount", "tcg"];
+
+/// A variant's second icount boot: not tabulated; `--check` holds its fastest repeats
+/// against the first boot's and checks its boot like every other log's.
+pub const REPEAT_MODE: &str = "icount2";
 
 /// Known variants in column order; other names follow in the order given.
 pub const VARIANTS: [&str; 3] = ["upstream", "c", "rust"];
@@ -30,7 +36,8 @@ pub const OPS: [&str; 14] = [
     "autokill_close_newpid_128",
 ];
 
-/// Ops whose rust/c icount ratio is gated by `--check`.
+/// The gated ops: `--check` wants each in the c and rust icount logs (a result or a skip),
+/// gates their rust/c icount ratio, and their agreement between two icount boots.
 pub const RATIO_OPS: [&str; 5] = [
     "fork_exit_wait",
     "clone3_einval",
@@ -42,8 +49,10 @@ pub const RATIO_OPS: [&str; 5] = [
 /// `--check`: rust may be at most this much slower than c (instruction-count time).
 pub const RATIO_LIMIT: f64 = 1.005;
 
-/// `--check`: icount repeats must agree within this many percent.
-pub const SPREAD_LIMIT_PCT: f64 = 0.2;
+/// `--check`: the fastest repeat of a gated op must agree within this many percent between
+/// a variant's two icount boots (`icount` and `icount2`). Not the spread of the repeats
+/// within one boot: the kill-latency ops see different timer phases there.
+pub const REPEAT_LIMIT_PCT: f64 = 0.2;
 
 /// Slack for comparing computed floats against the limits above.
 const EPS: f64 = 1e-9;
@@ -153,11 +162,33 @@ pub struct LogScan {
     pub skips: Vec<(String, String)>,
     /// `line <n>: <problem>` for malformed bench lines.
     pub errors: Vec<String>,
+    /// `line <n>: <line>` for every `not ok` result: a failure, `# SKIP` or not.
+    pub not_ok: Vec<String>,
+    /// `line <n>: <text>` for every kernel splat, found as `runner parse` finds them.
+    pub splats: Vec<String>,
+    /// The guest printed its final `##> guest-exit: ok`.
+    pub guest_finished: bool,
+    /// The host's last `##> host:` verdict (timeout, crash), if any.
+    pub host: Option<String>,
+    /// Number of lines in the log.
+    pub lines: usize,
 }
 
-/// Scan a console log: kernel timestamps are stripped, other lines are ignored.
+/// Scan a console log: kernel timestamps are stripped, other lines are ignored. Splats and
+/// the final line are judged by `runner parse`'s own parser, so both agree on a boot.
 pub fn scan_log(data: &[u8]) -> LogScan {
-    let mut scan = LogScan::default();
+    let parsed = console::parse_log(data, "bench", "");
+    let mut scan = LogScan {
+        splats: parsed
+            .splats
+            .iter()
+            .map(|s| format!("line {}: {}", s.line, s.text))
+            .collect(),
+        guest_finished: parsed.guest_finished,
+        lines: data.split(|&b| b == b'\n').count()
+            - usize::from(data.is_empty() || data.ends_with(b"\n")),
+        ..LogScan::default()
+    };
     for (idx, raw) in data.split(|&b| b == b'\n').enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let full = String::from_utf8_lossy(raw);
@@ -166,8 +197,16 @@ pub fn scan_log(data: &[u8]) -> LogScan {
             Some(Ok(s)) => scan.samples.push(s),
             Some(Err(e)) => scan.errors.push(format!("line {}: {e}", idx + 1)),
             None => {
-                if let Some(r) = console::parse_result(text.trim()) {
-                    if let (true, Some((d, reason))) = (r.ok, &r.directive) {
+                if let Some(pos) = text.find("##> ") {
+                    if let Some(h) = text[pos + 4..].trim().strip_prefix("host:") {
+                        scan.host = Some(h.trim().to_string());
+                    }
+                } else if let Some(r) = console::parse_result(text.trim()) {
+                    // Only `ok ... # SKIP` is a skip: `not ok ... # SKIP` is a failure.
+                    if !r.ok {
+                        scan.not_ok
+                            .push(format!("line {}: {}", idx + 1, text.trim()));
+                    } else if let Some((d, reason)) = &r.directive {
                         if d == "SKIP" {
                             scan.skips.push((r.name.clone(), reason.clone()));
                         }
@@ -196,8 +235,10 @@ pub fn parse_input(arg: &str) -> Result<(String, String, String)> {
     if !valid_name(variant) || path.is_empty() {
         return Err(bad());
     }
-    if !MODES.contains(&mode) {
-        return Err(format!("{arg:?}: mode must be icount or tcg, not {mode:?}"));
+    if !MODES.contains(&mode) && mode != REPEAT_MODE {
+        return Err(format!(
+            "{arg:?}: mode must be icount, {REPEAT_MODE} or tcg, not {mode:?}"
+        ));
     }
     Ok((variant.to_string(), mode.to_string(), path.to_string()))
 }
@@ -443,6 +484,15 @@ pub fn to_json(b: &Bench) -> Json {
                 "errors".into(),
                 Json::Arr(r.scan.errors.iter().map(|e| Json::str(e)).collect()),
             ),
+            ("guest_finished".into(), Json::Bool(r.scan.guest_finished)),
+            (
+                "splats".into(),
+                Json::Arr(r.scan.splats.iter().map(|e| Json::str(e)).collect()),
+            ),
+            (
+                "not_ok".into(),
+                Json::Arr(r.scan.not_ok.iter().map(|e| Json::str(e)).collect()),
+            ),
         ])
     });
     Json::Obj(vec![
@@ -486,8 +536,179 @@ fn absent_reason(b: &Bench, variant: &str) -> String {
     }
 }
 
-/// The `--check` gates, in order: presence of c and rust icount data, the rust/c ratio of the
-/// medians per gated op, malformed bench lines.
+/// `(and N more)` after the first of `n` items.
+fn more(n: usize) -> String {
+    match n {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    }
+}
+
+/// `c 100.0 ns` or `c: skipped: <reason>` for a present entry, for diagnostics.
+fn describe(variant: &str, e: Entry<'_>) -> String {
+    match e {
+        Entry::Data(s) => format!("{variant} {:.1} ns", s.median_ns),
+        Entry::Skip(r) => format!("{variant}: skipped: {r}"),
+    }
+}
+
+/// The gate of one gated op: present in the c and rust icount logs (a result or a skip),
+/// then rust/c of the medians <= RATIO_LIMIT; skipped if either variant skipped it.
+fn ratio_check(b: &Bench, op: &str) -> Check {
+    let name = format!("rust/c icount ratio <= {RATIO_LIMIT} for {op}");
+    let (c, rust) = (b.entry("icount", op, "c"), b.entry("icount", op, "rust"));
+    let both = [("c", c), ("rust", rust)];
+    let missing: Vec<String> = both
+        .iter()
+        .filter(|(_, e)| e.is_none())
+        .map(|(v, _)| b.run("icount", v).map_or(v.to_string(), |r| r.log.clone()))
+        .collect();
+    if !missing.is_empty() {
+        let have: Vec<String> = both
+            .iter()
+            .filter_map(|(v, e)| Some(describe(v, (*e)?)))
+            .collect();
+        let have = if have.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", have.join(", "))
+        };
+        return check(
+            name,
+            Outcome::Fail,
+            format!(
+                "{op} has no icount result or skip in {}{have}",
+                missing.join(" and ")
+            ),
+        );
+    }
+    // Both are present: anything but two results is a skip.
+    let (Some(Entry::Data(c)), Some(Entry::Data(r))) = (c, rust) else {
+        let skips: Vec<String> = both
+            .iter()
+            .filter_map(|(v, e)| match e {
+                Some(Entry::Skip(r)) => Some(format!("{v}: {r}")),
+                _ => None,
+            })
+            .collect();
+        return check(name, Outcome::Skip, skips.join("; "));
+    };
+    let (c_ns, r_ns) = (
+        describe("c", Entry::Data(c)),
+        describe("rust", Entry::Data(r)),
+    );
+    if c.median_ns <= 0.0 {
+        return check(name, Outcome::Fail, format!("no ratio: {r_ns}, {c_ns}"));
+    }
+    let ratio = r.median_ns / c.median_ns;
+    if ratio <= RATIO_LIMIT + EPS {
+        check(name, Outcome::Pass, String::new())
+    } else {
+        check(
+            name,
+            Outcome::Fail,
+            format!("ratio {ratio:.4}: {r_ns}, {c_ns}"),
+        )
+    }
+}
+
+/// The repeat gate of one variant that has a second icount boot: for each gated op, the
+/// fastest repeat of both boots within REPEAT_LIMIT_PCT (the fastest: timer interrupts and
+/// scheduling only add); skipped if both boots skipped the op.
+fn repeat_checks(b: &Bench, variant: &str, second: &Run) -> Vec<Check> {
+    let Some(first) = b.run("icount", variant) else {
+        return vec![check(
+            format!("first icount boot given for {variant}"),
+            Outcome::Fail,
+            format!(
+                "{} is a second icount boot of {variant}, but no {variant}:icount log was given",
+                second.log
+            ),
+        )];
+    };
+    let fastest = |e: Option<Entry<'_>>| match e {
+        Some(Entry::Data(s)) => format!("{:.1} ns", s.min_ns),
+        Some(Entry::Skip(r)) => format!("skipped ({r})"),
+        None => "none".to_string(),
+    };
+    RATIO_OPS
+        .iter()
+        .map(|op| {
+            let name =
+                format!("icount boots agree within {REPEAT_LIMIT_PCT} % for {op} on {variant}");
+            let (e1, e2) = (
+                b.entry("icount", op, variant),
+                b.entry(REPEAT_MODE, op, variant),
+            );
+            let apart = format!(
+                "fastest repeat {} in the first boot, {} in the second",
+                fastest(e1),
+                fastest(e2)
+            );
+            match (e1, e2) {
+                (Some(Entry::Data(a)), Some(Entry::Data(z))) => {
+                    let d = (a.min_ns - z.min_ns).abs();
+                    if d <= a.min_ns * REPEAT_LIMIT_PCT / 100.0 + EPS {
+                        check(name, Outcome::Pass, String::new())
+                    } else {
+                        let pct = if a.min_ns > 0.0 {
+                            100.0 * d / a.min_ns
+                        } else {
+                            f64::INFINITY
+                        };
+                        check(name, Outcome::Fail, format!("{apart} ({pct:.3} % apart)"))
+                    }
+                }
+                (Some(Entry::Skip(r)), Some(Entry::Skip(_))) => {
+                    check(name, Outcome::Skip, r.to_string())
+                }
+                _ => check(
+                    name,
+                    Outcome::Fail,
+                    format!("{apart} ({}, {})", first.log, second.log),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// A benchmark boot is only evidence if it ran to the end without a kernel splat or a
+/// failing test: one case per log, naming the log and the line of each problem.
+fn boot_check(r: &Run) -> Check {
+    let s = &r.scan;
+    let mut problems = Vec::new();
+    if let Some(first) = s.splats.first() {
+        problems.push(format!("{}: {first}{}", r.log, more(s.splats.len())));
+    }
+    if let Some(first) = s.not_ok.first() {
+        problems.push(format!("{}: {first}{}", r.log, more(s.not_ok.len())));
+    }
+    if !s.guest_finished {
+        let why = s
+            .host
+            .as_ref()
+            .map_or("the guest crashed or hung".to_string(), |h| {
+                format!("host: {h}")
+            });
+        problems.push(format!(
+            "{}: no `##> guest-exit: ok` line in its {} lines ({why})",
+            r.log, s.lines
+        ));
+    }
+    let name = format!(
+        "{}:{} boot: guest exited, no kernel splat, no `not ok`",
+        r.variant, r.mode
+    );
+    if problems.is_empty() {
+        check(name, Outcome::Pass, String::new())
+    } else {
+        check(name, Outcome::Fail, problems.join("; "))
+    }
+}
+
+/// The `--check` gates, in order: presence of c and rust icount data, then per gated op its
+/// presence in both and the rust/c ratio of the medians; the agreement of each variant's two
+/// icount boots; one clean-boot case per log; malformed bench lines.
 pub fn checks(b: &Bench) -> Vec<Check> {
     let mut out = Vec::new();
     let absent: Vec<&str> = ["c", "rust"]
@@ -495,51 +716,7 @@ pub fn checks(b: &Bench) -> Vec<Check> {
         .filter(|v| !b.has_any("icount", v))
         .collect();
     if absent.is_empty() {
-        for op in RATIO_OPS {
-            let name = format!("rust/c icount ratio <= {RATIO_LIMIT} for {op}");
-            let (c, rust) = (b.entry("icount", op, "c"), b.entry("icount", op, "rust"));
-            let skips: Vec<String> = [("c", c), ("rust", rust)]
-                .iter()
-                .filter_map(|(v, e)| match e {
-                    Some(Entry::Skip(r)) => Some(format!("{v}: {r}")),
-                    _ => None,
-                })
-                .collect();
-            let c_ns = |s: &Sample| format!("c {:.1} ns", s.median_ns);
-            let rust_ns = |s: &Sample| format!("rust {:.1} ns", s.median_ns);
-            out.push(match (c, rust) {
-                (None, None) => continue,
-                _ if !skips.is_empty() => check(name, Outcome::Skip, skips.join("; ")),
-                (Some(Entry::Data(c)), Some(Entry::Data(r))) if c.median_ns <= 0.0 => check(
-                    name,
-                    Outcome::Fail,
-                    format!("no ratio: {}, {}", rust_ns(r), c_ns(c)),
-                ),
-                (Some(Entry::Data(c)), Some(Entry::Data(r))) => {
-                    let ratio = r.median_ns / c.median_ns;
-                    if ratio <= RATIO_LIMIT + EPS {
-                        check(name, Outcome::Pass, String::new())
-                    } else {
-                        check(
-                            name,
-                            Outcome::Fail,
-                            format!("ratio {ratio:.4}: {}, {}", rust_ns(r), c_ns(c)),
-                        )
-                    }
-                }
-                (Some(Entry::Data(c)), _) => check(
-                    name,
-                    Outcome::Fail,
-                    format!("rust has no icount result for {op} ({})", c_ns(c)),
-                ),
-                (_, Some(Entry::Data(r))) => check(
-                    name,
-                    Outcome::Fail,
-                    format!("c has no icount result for {op} ({})", rust_ns(r)),
-                ),
-                _ => continue,
-            });
-        }
+        out.extend(RATIO_OPS.iter().map(|op| ratio_check(b, op)));
     } else {
         let why: Vec<String> = absent.iter().map(|v| absent_reason(b, v)).collect();
         out.push(check(
@@ -552,20 +729,20 @@ pub fn checks(b: &Bench) -> Vec<Check> {
             ),
         ));
     }
-    // Agreement of repeated measurements is checked across two icount boots (bench.sh):
-    // within one boot the repeats of the kill-latency ops see different timer phases.
+    for v in &b.variants {
+        if let Some(second) = b.run(REPEAT_MODE, v) {
+            out.extend(repeat_checks(b, v, second));
+        }
+    }
+    out.extend(b.runs.iter().map(boot_check));
     for r in &b.runs {
         let Some(first) = r.scan.errors.first() else {
             continue;
         };
-        let more = match r.scan.errors.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
         out.push(check(
             format!("bench lines well-formed in {}:{} log", r.variant, r.mode),
             Outcome::Fail,
-            format!("{}: {first}{more}", r.log),
+            format!("{}: {first}{}", r.log, more(r.scan.errors.len())),
         ));
     }
     out
@@ -623,13 +800,29 @@ mod tests {
         format!("# bench: op={op} n=10 r=2 median_ns={median} min_ns={median} max_ns={median} spread_pct={spread} runs={median},{median}\n")
     }
 
+    /// A clean boot that printed `log`: the guest's final line follows it.
     fn run(variant: &str, mode: &str, log: &str) -> Run {
+        raw_run(variant, mode, &format!("{log}##> guest-exit: ok\n"))
+    }
+
+    /// A boot whose console log is exactly `log`.
+    fn raw_run(variant: &str, mode: &str, log: &str) -> Run {
         Run {
             variant: variant.into(),
             mode: mode.into(),
             log: format!("{variant}-{mode}.log"),
             scan: scan_log(log.as_bytes()),
         }
+    }
+
+    /// All five gated ops at `ns`, bench lines only.
+    fn gated(ns: f64) -> String {
+        RATIO_OPS.iter().map(|op| sample(op, ns, 0.0)).collect()
+    }
+
+    /// The boot case of `variant:mode`.
+    fn boot_name(variant: &str, mode: &str) -> String {
+        format!("{variant}:{mode} boot: guest exited, no kernel splat, no `not ok`")
     }
 
     fn outcomes(cs: &[Check]) -> Vec<(String, Outcome)> {
@@ -669,6 +862,7 @@ mod tests {
         );
         let s = scan_log(log.as_bytes());
         assert_eq!(s.samples.len(), 1);
+        // `not ok ... # SKIP` is no skip but a failure.
         assert_eq!(
             s.skips,
             vec![
@@ -676,8 +870,30 @@ mod tests {
                 ("x".into(), String::new())
             ]
         );
+        assert_eq!(s.not_ok, vec!["line 6: not ok 5 y # SKIP z".to_string()]);
         assert_eq!(s.errors.len(), 1);
         assert!(s.errors[0].starts_with("line 7: "), "{:?}", s.errors);
+        assert_eq!((s.lines, s.guest_finished, s.host), (7, false, None));
+        assert!(s.splats.is_empty());
+    }
+
+    #[test]
+    fn scan_finds_splats_and_the_final_line() {
+        let log = "[    1.0] Linux version 7.3.0\n##> suite-begin bench/x\n# bench: op=a n=1 r=1 median_ns=1 min_ns=1 max_ns=1 spread_pct=0 runs=1\n[    2.5] WARNING: CPU: 0 PID: 1 at kernel/fork.c:10\n[    2.6] Call Trace:\nprinted by the benchmark: BUG: not the kernel's\n##> suite-end bench/x rc=0\n##> host: timeout after 9 s\n";
+        let s = scan_log(log.as_bytes());
+        assert_eq!(
+            s.splats,
+            vec![
+                "line 4: WARNING: CPU: 0 PID: 1 at kernel/fork.c:10".to_string(),
+                "line 5: Call Trace:".to_string()
+            ]
+        );
+        assert!(!s.guest_finished);
+        assert_eq!(s.host.as_deref(), Some("timeout after 9 s"));
+        assert_eq!(s.lines, 8);
+        let s = scan_log(b"##> guest-exit: crash\r\n##> guest-exit: ok\r\n");
+        assert!(s.guest_finished && s.splats.is_empty());
+        assert_eq!(scan_log(b"").lines, 0);
     }
 
     #[test]
@@ -686,7 +902,18 @@ mod tests {
             parse_input("rust:icount=a=b.log"),
             Ok(("rust".into(), "icount".into(), "a=b.log".into()))
         );
-        for bad in ["rust=x", "rust:icount", "rust:kvm=x", ":tcg=x", "c:tcg="] {
+        assert_eq!(
+            parse_input("c:icount2=x"),
+            Ok(("c".into(), "icount2".into(), "x".into()))
+        );
+        for bad in [
+            "rust=x",
+            "rust:icount",
+            "rust:kvm=x",
+            ":tcg=x",
+            "c:tcg=",
+            "c:icount3=x",
+        ] {
             assert!(parse_input(bad).is_err(), "{bad}");
         }
     }
@@ -791,8 +1018,11 @@ mod tests {
             vec![
                 (r("fork_exit_wait"), Outcome::Pass),
                 (r("clone3_einval"), Outcome::Fail),
+                (r("autoreap_spawn"), Outcome::Fail),
                 (r("autokill_close"), Outcome::Skip),
                 (r("pidfd_open_close"), Outcome::Fail),
+                (boot_name("c", "icount"), Outcome::Pass),
+                (boot_name("rust", "icount"), Outcome::Pass),
                 (
                     "bench lines well-formed in rust:icount log".into(),
                     Outcome::Fail
@@ -800,12 +1030,17 @@ mod tests {
             ]
         );
         assert_eq!(cs[1].detail, "ratio 1.0123: rust 101.2 ns, c 100.0 ns");
-        assert_eq!(cs[2].detail, "rust: not built");
+        // An op missing from both logs is a failure that names them.
         assert_eq!(
-            cs[3].detail,
-            "rust has no icount result for pidfd_open_close (c 100.0 ns)"
+            cs[2].detail,
+            "autoreap_spawn has no icount result or skip in c-icount.log and rust-icount.log"
         );
-        assert!(cs[4].detail.starts_with("rust-icount.log: line 4: "));
+        assert_eq!(cs[3].detail, "rust: not built");
+        assert_eq!(
+            cs[4].detail,
+            "pidfd_open_close has no icount result or skip in rust-icount.log (c 100.0 ns)"
+        );
+        assert!(cs[7].detail.starts_with("rust-icount.log: line 4: "));
 
         // The check log reads back through `runner parse`'s parser.
         let log = render_check_log(&cs);
@@ -820,13 +1055,13 @@ mod tests {
         );
         assert_eq!(
             [Outcome::Pass, Outcome::Fail, Outcome::Skip].map(|o| suite.count(o)),
-            [1, 3, 1]
+            [3, 4, 1]
         );
         assert_eq!(
             suite.cases[1].reason,
             "ratio 1.0123: rust 101.2 ns, c 100.0 ns"
         );
-        assert_eq!(suite.cases[2].reason, "rust: not built");
+        assert_eq!(suite.cases[3].reason, "rust: not built");
     }
 
     #[test]
@@ -840,34 +1075,40 @@ mod tests {
             ],
         );
         let cs = checks(&only_c);
-        assert_eq!(cs.len(), 1);
+        assert_eq!(cs.len(), 4);
         assert_eq!(cs[0].outcome, Outcome::Fail);
         assert_eq!(
             cs[0].detail,
             "no icount bench results for rust: rust-icount.log has no `# bench:` lines"
         );
+        assert!(cs[1..].iter().all(|c| c.outcome == Outcome::Pass));
 
         let none = Bench::new(vec![], vec![run("upstream", "tcg", "")]);
         let cs = checks(&none);
-        assert_eq!(cs.len(), 1);
+        assert_eq!(cs.len(), 2);
         assert!(cs[0]
             .detail
             .contains("c and rust: no c:icount log given; no rust:icount log given"));
 
-        // Both skipped: a skip, not a failure; ops missing from both: no case.
+        // Both skipped: a skip, not a failure.
+        let all_skipped = |reason: &str| -> String {
+            RATIO_OPS
+                .iter()
+                .enumerate()
+                .map(|(i, op)| format!("ok {} bench {op} # SKIP {reason}\n", i + 1))
+                .collect()
+        };
         let skipped = Bench::new(
             vec![],
             vec![
-                run("c", "icount", "ok 1 bench fork_exit_wait # SKIP a\n"),
-                run("rust", "icount", "ok 1 fork_exit_wait # SKIP b\n"),
+                run("c", "icount", &all_skipped("a")),
+                run("rust", "icount", &all_skipped("b")),
             ],
         );
         let cs = checks(&skipped);
-        assert_eq!(cs.len(), 1);
-        assert_eq!(
-            (cs[0].outcome, cs[0].detail.as_str()),
-            (Outcome::Skip, "c: a; rust: b")
-        );
+        assert_eq!(cs.len(), 7);
+        assert!(cs[..5].iter().all(|c| c.outcome == Outcome::Skip));
+        assert_eq!(cs[0].detail, "c: a; rust: b");
         let log = render_check_log(&cs);
         assert!(log.contains(
             "ok 1 rust/c icount ratio <= 1.005 for fork_exit_wait # SKIP c: a; rust: b\n"
@@ -877,14 +1118,163 @@ mod tests {
     }
 
     #[test]
+    fn checks_every_boot() {
+        let splat = "[    4.2] BUG: kernel NULL pointer dereference, address: 0000000000000008\n";
+        let b = Bench::new(
+            vec![],
+            vec![
+                run("c", "icount", &gated(100.0)),
+                run(
+                    "rust",
+                    "icount",
+                    &(gated(100.0) + splat + "[    4.3] Oops: 0002\n"),
+                ),
+                run(
+                    "rust",
+                    "tcg",
+                    &(gated(90.0) + "not ok 9 pdeathsig_kill # SKIP x\n"),
+                ),
+                raw_run(
+                    "c",
+                    "tcg",
+                    &(gated(90.0) + "##> host: timeout after 60 s\n"),
+                ),
+                raw_run("upstream", "icount", &gated(100.0)),
+            ],
+        );
+        let cs = checks(&b);
+        let boots: Vec<(String, Outcome, String)> = cs
+            .iter()
+            .filter(|c| c.name.contains(" boot: "))
+            .map(|c| (c.name.clone(), c.outcome, c.detail.clone()))
+            .collect();
+        assert_eq!(
+            boots,
+            vec![
+                (boot_name("c", "icount"), Outcome::Pass, String::new()),
+                (
+                    boot_name("rust", "icount"),
+                    Outcome::Fail,
+                    "rust-icount.log: line 6: BUG: kernel NULL pointer dereference, address: 0000000000000008 (and 1 more)".into()
+                ),
+                (
+                    boot_name("rust", "tcg"),
+                    Outcome::Fail,
+                    "rust-tcg.log: line 6: not ok 9 pdeathsig_kill # SKIP x".into()
+                ),
+                (
+                    boot_name("c", "tcg"),
+                    Outcome::Fail,
+                    "c-tcg.log: no `##> guest-exit: ok` line in its 6 lines (host: timeout after 60 s)".into()
+                ),
+                (
+                    boot_name("upstream", "icount"),
+                    Outcome::Fail,
+                    "upstream-icount.log: no `##> guest-exit: ok` line in its 5 lines (the guest crashed or hung)".into()
+                ),
+            ]
+        );
+        // The ratio gates still pass: the boots are judged on their own.
+        assert!(cs[..5].iter().all(|c| c.outcome == Outcome::Pass));
+    }
+
+    #[test]
+    fn checks_repeat_boots() {
+        let b = Bench::new(
+            vec![],
+            vec![
+                run("c", "icount", &gated(1000.0)),
+                run("c", "icount2", &gated(1002.0)),
+                run("rust", "icount", &gated(1000.0)),
+                run(
+                    "rust",
+                    "icount2",
+                    &(sample("fork_exit_wait", 1002.1, 0.0)
+                        + "ok 2 clone3_einval # SKIP gone\n"
+                        + &sample("autokill_close", 1000.0, 0.0)
+                        + &sample("pidfd_open_close", 1000.0, 0.0)),
+                ),
+                run("upstream", "icount", "ok 1 autokill_close # SKIP no\n"),
+                run("upstream", "icount2", "ok 1 autokill_close # SKIP no\n"),
+                run("debug", "icount2", &gated(1.0)),
+            ],
+        );
+        let cs = checks(&b);
+        let rep: Vec<(String, Outcome, String)> = cs
+            .iter()
+            .filter(|c| c.name.starts_with("icount boots") || c.name.starts_with("first"))
+            .map(|c| (c.name.clone(), c.outcome, c.detail.clone()))
+            .collect();
+        let name = |op: &str, v: &str| format!("icount boots agree within 0.2 % for {op} on {v}");
+        // Variants in column order: upstream, c, rust, then the others.
+        // upstream: skipped in both boots is a skip; missing from both is a failure.
+        assert_eq!(
+            (rep[3].0.as_str(), rep[3].1, rep[3].2.as_str()),
+            (
+                name("autokill_close", "upstream").as_str(),
+                Outcome::Skip,
+                "no"
+            )
+        );
+        assert_eq!(
+            (rep[0].1, rep[0].2.as_str()),
+            (
+                Outcome::Fail,
+                "fastest repeat none in the first boot, none in the second (upstream-icount.log, upstream-icount2.log)"
+            )
+        );
+        // 0.2 % apart is inside the limit; the tables and ratios ignore the second boots.
+        assert!(rep[5..10].iter().all(|r| r.1 == Outcome::Pass), "{rep:?}");
+        assert_eq!(
+            rep[10],
+            (
+                name("fork_exit_wait", "rust"),
+                Outcome::Fail,
+                "fastest repeat 1000.0 ns in the first boot, 1002.1 ns in the second (0.210 % apart)".into()
+            )
+        );
+        assert_eq!(
+            rep[11],
+            (
+                name("clone3_einval", "rust"),
+                Outcome::Fail,
+                "fastest repeat 1000.0 ns in the first boot, skipped (gone) in the second (rust-icount.log, rust-icount2.log)".into()
+            )
+        );
+        assert_eq!(
+            rep[12],
+            (
+                name("autoreap_spawn", "rust"),
+                Outcome::Fail,
+                "fastest repeat 1000.0 ns in the first boot, none in the second (rust-icount.log, rust-icount2.log)".into()
+            )
+        );
+        assert_eq!(rep[13].1, Outcome::Pass);
+        assert_eq!(
+            rep[15],
+            (
+                "first icount boot given for debug".into(),
+                Outcome::Fail,
+                "debug-icount2.log is a second icount boot of debug, but no debug:icount log was given".into()
+            )
+        );
+        assert_eq!(rep.len(), 16);
+        assert_eq!(b.ratio("icount", "fork_exit_wait"), Some(1.0));
+        assert!(!render_tables(&b).contains("1002"));
+    }
+
+    #[test]
     fn limits_are_inclusive() {
         let b = Bench::new(
             vec![],
             vec![
-                run("c", "icount", &sample("clone3_einval", 100.0, 0.2)),
-                run("rust", "icount", &sample("clone3_einval", 100.5, 0.2)),
+                run("c", "icount", &gated(100.0)),
+                run("c", "icount2", &gated(100.2)),
+                run("rust", "icount", &gated(100.5)),
+                run("rust", "icount2", &gated(100.299)),
             ],
         );
-        assert!(checks(&b).iter().all(|c| c.outcome == Outcome::Pass));
+        let cs = checks(&b);
+        assert!(cs.iter().all(|c| c.outcome == Outcome::Pass), "{cs:?}");
     }
 }

@@ -274,8 +274,13 @@ impl UserSuite {
                 format!("{n}: no TAP output"),
                 "the binary printed no TAP",
             ),
+            None if self.results == 0 => fail(
+                &mut self.cases,
+                format!("{n}: no plan and no results"),
+                "a TAP header, then neither a 1..N plan nor a result",
+            ),
             // Some upstream tests (pidfd_poll_test) print results without a plan; like
-            // kselftest's own runner, trust the exit status then.
+            // kselftest's own runner, trust the exit status then (there is a result).
             None if rc == Some(0) => {}
             None => fail(
                 &mut self.cases,
@@ -350,6 +355,10 @@ impl Ktap {
         }
         let t = text.trim();
         if depth == 0 && (t.starts_with("KTAP version") || t.starts_with("TAP version")) {
+            // A new top-level document: the previous one's plan is settled.
+            if self.active {
+                self.check_top_plan(out);
+            }
             self.active = true;
         }
         if !self.active {
@@ -374,6 +383,7 @@ impl Ktap {
             let children = std::mem::take(&mut self.levels[depth + 1]);
             let mut cases = fold(&r, children, depth == 0);
             if depth == 0 {
+                self.levels[0].results += 1;
                 out.push(Suite {
                     name: format!("kunit/{}", r.name),
                     kind: "kunit",
@@ -384,6 +394,25 @@ impl Ktap {
                 self.levels[depth].results += 1;
                 self.levels[depth].cases.append(&mut cases);
             }
+        }
+    }
+
+    /// The top level's `1..N` (the number of suites) against the suites reported; resets it.
+    fn check_top_plan(&mut self, out: &mut Vec<Suite>) {
+        let Some(top) = self.levels.first_mut().map(std::mem::take) else {
+            return;
+        };
+        if let Some(p) = top.plan.filter(|&p| p != top.results) {
+            out.push(Suite {
+                name: "kunit/plan".into(),
+                kind: "kunit",
+                exit_code: None,
+                cases: vec![case(
+                    &format!("KTAP plan 1..{p} but {} suites reported", top.results),
+                    Outcome::Fail,
+                    "plan/result count mismatch: a suite is missing",
+                )],
+            });
         }
     }
 
@@ -417,6 +446,11 @@ impl Ktap {
                 exit_code: None,
                 cases,
             });
+            // The missing suites are explained by this one.
+            return;
+        }
+        if self.active {
+            self.check_top_plan(out);
         }
     }
 }
@@ -425,10 +459,25 @@ impl Ktap {
 fn fold(r: &TapResult, children: Level, top: bool) -> Vec<Case> {
     if children.results == 0 && children.cases.is_empty() {
         let c = result_case(r, "");
-        return if top && c.outcome == Outcome::Pass {
-            Vec::new()
-        } else {
-            vec![c]
+        if let Some(p) = children.plan.filter(|&p| p > 0) {
+            // `1..N` and then nothing: whatever the result line says, the tests did not run.
+            let mut cases = vec![case(
+                &format!("{}: plan 1..{p} but 0 results", r.name),
+                Outcome::Fail,
+                "plan/result count mismatch",
+            )];
+            cases.extend((c.outcome == Outcome::Fail).then_some(c));
+            return cases;
+        }
+        return match (top, c.outcome) {
+            // A suite that reports ok with neither a plan nor a test case tested nothing.
+            (true, Outcome::Pass) if children.plan.is_none() => vec![case(
+                &format!("{}: no test cases", r.name),
+                Outcome::Fail,
+                "the suite reported ok with no plan and no results",
+            )],
+            (true, Outcome::Pass) => Vec::new(),
+            _ => vec![c],
         };
     }
     let mut cases: Vec<Case> = children.cases;

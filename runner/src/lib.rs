@@ -7,6 +7,7 @@ pub mod bench_svg;
 pub mod boot;
 pub mod config;
 pub mod console;
+pub mod expect;
 pub mod flaky;
 pub mod json;
 pub mod matrix;

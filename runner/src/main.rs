@@ -1,7 +1,9 @@
 //! Command-line entry point of `runner`: argument parsing and dispatch to the library.
 
 use runner::boot::{self, BootOpts};
-use runner::{bench, bench_svg, config, console, flaky, matrix, read_file, summary, write_file};
+use runner::{
+    bench, bench_svg, config, console, expect, flaky, matrix, read_file, summary, write_file,
+};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -17,11 +19,18 @@ commands:
       boot under QEMU/TCG; exit 0 ok, 2 timeout, 3 crash, 4 qemu missing
       (--interactive: terminal attached, no log, no timeout)
   parse --log <console.log> --variant <name> --out <results.json> [--matrix-out <matrix.tsv>]
-      turn a console log into results.json (and the errno matrix TSV)
-  summary [--host <cargo-test-output.txt>]... <results.json>...
-      per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures
-  matrix-diff <name=matrix.tsv>...
-      compare matrix TSVs; exit 1 if they differ
+      turn a console log into results.json (and the errno matrix TSV; a matrix.tsv is
+      removed when the console has no matrix, so that a stale one cannot survive)
+  summary [--expect <expected.tsv>] [--setting NAME=VALUE]... [--host <cargo-test-output.txt>]...
+          <results.json>...
+      per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures.
+      --setting: printed first (the run's effective settings). --expect: a failing row for
+      every suite the manifest requires of a variant that is missing or has fewer cases than
+      its minimum, and for every skip it does not allow. --host: `cargo test` output ending
+      in a `cargo test exit status: N` line; a non-zero status fails
+  matrix-diff [--rows N] <name=matrix.tsv>...
+      compare matrix TSVs; exit 1 if they differ, or if a table does not have exactly the
+      rows 0..N-1 (default N: 131072, pidfd_clone_matrix_test's table)
   flaky --out-dir <dir> <results.json>...
       a flake hunt's verdict: two or more results.json of one variant, in run order; every
       (suite, case)'s outcome in each run (pass, fail, skip, or missing), plus a pseudo-case
@@ -33,12 +42,16 @@ commands:
   bench --out-dir <dir> [--meta key=value]... [--check] <variant>:<mode>=<console.log>...
       read `# bench: op=...` lines (and `ok N <op> # SKIP` lines) from benchmark console
       logs; <variant> is upstream, c or rust, <mode> is icount (qemu -icount shift=0:
-      deterministic, the comparison) or tcg (wall-clock, noisy). Prints the meta lines and
-      an icount and a tcg table (ns/op medians and rust/c); writes <dir>/results.json and
-      <dir>/bench.svg. --check also writes <dir>/bench-check.log (suite bench/check, for
-      `runner parse`): rust/c icount ratio <= 1.005 for fork_exit_wait, clone3_einval,
-      autoreap_spawn, autokill_close, pidfd_open_close, and icount spread_pct <= 0.2 for
-      every op and variant; exit 1 if a check failed (without --check: exit 0)
+      deterministic, the comparison), icount2 (a second icount boot, for --check only) or
+      tcg (wall-clock, noisy). Prints the meta lines and an icount and a tcg table (ns/op
+      medians and rust/c); writes <dir>/results.json and <dir>/bench.svg. --check also
+      writes <dir>/bench-check.log (suite bench/check, for `runner parse`) with the gates:
+      fork_exit_wait, clone3_einval, autoreap_spawn, autokill_close and pidfd_open_close
+      each have a result or a skip in the c and rust icount logs, with rust/c icount ratio
+      <= 1.005; for every variant with an icount2 log, the fastest repeat of each of those
+      ops agrees within 0.2 % between its icount and icount2 boots; every log is a clean
+      boot (the guest's final `##> guest-exit: ok`, no kernel splat, no `not ok` line, even
+      with `# SKIP`). Exit 1 if a check failed (without --check: exit 0)
 ";
 
 /// Exit status for command-line mistakes.
@@ -210,6 +223,11 @@ fn parse_cmd(args: &[String]) -> Result<u8, Fail> {
     if let Some(m) = a.get("matrix-out") {
         if !res.matrix.rows.is_empty() {
             error(write_file(m, &matrix::to_tsv(&res.matrix)))?;
+        } else if let Err(e) = std::fs::remove_file(m) {
+            // No matrix in this console: an older matrix.tsv must not stand for it.
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(Fail::Error(format!("cannot remove stale {m}: {e}")));
+            }
         }
     }
     let count = |o| res.suites.iter().map(|s| s.count(o)).sum::<usize>();
@@ -227,7 +245,7 @@ fn parse_cmd(args: &[String]) -> Result<u8, Fail> {
 }
 
 fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
-    let a = usage(Args::parse(args, &["host"], &[]))?;
+    let a = usage(Args::parse(args, &["host", "expect", "setting"], &[]))?;
     let mut sections = Vec::new();
     for path in &a.positional {
         let sec = read_file(path)
@@ -247,9 +265,16 @@ fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
         };
         sections.push(summary::Section {
             title: format!("host ({path})"),
+            variant: "host".into(),
             rows: vec![row],
             splats: Vec::new(),
         });
+    }
+    if let Some(path) = a.get("expect") {
+        match read_file(path).and_then(|d| expect::parse(&String::from_utf8_lossy(&d), path)) {
+            Ok(m) => expect::check(&m, &mut sections),
+            Err(e) => sections.push(summary::broken(path, &e)),
+        }
     }
     if sections.is_empty() {
         return Err(Fail::Usage(
@@ -257,12 +282,25 @@ fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
         ));
     }
     let (text, totals) = summary::render(&sections);
+    if let Some(settings) = a.opts.get("setting") {
+        println!("== settings ==");
+        for s in settings {
+            println!("{s}");
+        }
+    }
     print!("{text}");
     Ok(u8::from(totals[1] > 0))
 }
 
 fn matrix_diff(args: &[String]) -> Result<u8, Fail> {
-    let a = usage(Args::parse(args, &[], &[]))?;
+    let a = usage(Args::parse(args, &["rows"], &[]))?;
+    let rows = match a.get("rows") {
+        Some(n) => usage(
+            n.parse::<u64>()
+                .map_err(|_| format!("--rows: not a number: {n:?}")),
+        )?,
+        None => matrix::MATRIX_ROWS,
+    };
     if a.positional.is_empty() {
         return Err(Fail::Usage("matrix-diff needs <name=matrix.tsv>...".into()));
     }
@@ -277,6 +315,18 @@ fn matrix_diff(args: &[String]) -> Result<u8, Fail> {
             name.to_string(),
             error(matrix::parse_tsv(&String::from_utf8_lossy(&data), path))?,
         ));
+    }
+    let short: Vec<String> = tables
+        .iter()
+        .filter_map(|(name, t)| {
+            matrix::check_rows(t, rows)
+                .err()
+                .map(|e| format!("{name}: {e}"))
+        })
+        .collect();
+    if !short.is_empty() {
+        println!("matrix-diff: incomplete: {}", short.join("; "));
+        return Ok(1);
     }
     match matrix::diff(&tables) {
         Ok(n) => {

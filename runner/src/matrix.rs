@@ -4,6 +4,12 @@
 use crate::Result;
 use std::collections::BTreeMap;
 
+/// Rows of pidfd_clone_matrix_test's table: one clone3() call per combination of its 15
+/// flags (`# flags=` in the TSV) x exit_signal {0, SIGCHLD} (`bit15`) x {privileged,
+/// unprivileged} (`bit16`): 2^15 * 2 * 2 = 131072, indices 0..131071 (NR_COMBOS there).
+/// The test prints no row count of its own, so a table of any other size is incomplete.
+pub const MATRIX_ROWS: u64 = 1 << (15 + 1 + 1);
+
 /// Decoded matrix: `key=value` metadata and `(index, result)` rows in console order.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Matrix {
@@ -119,9 +125,29 @@ pub fn parse_tsv(text: &str, origin: &str) -> Result<BTreeMap<u64, String>> {
                 n + 1
             )
         })?;
-        rows.insert(i, r.to_string());
+        if rows.insert(i, r.to_string()).is_some() {
+            return Err(format!("{origin}:{}: index {i} given twice", n + 1));
+        }
     }
     Ok(rows)
+}
+
+/// A table must have exactly the rows `0..expected`: not empty, not truncated, no gaps.
+pub fn check_rows(t: &BTreeMap<u64, String>, expected: u64) -> std::result::Result<(), String> {
+    if t.is_empty() {
+        return Err("empty table (no rows)".into());
+    }
+    let n = t.len() as u64;
+    if n != expected {
+        return Err(format!("{n} rows, expected {expected}"));
+    }
+    match t.keys().next_back() {
+        Some(&last) if last + 1 != expected => Err(format!(
+            "rows are not 0..{}: the last index is {last}",
+            expected - 1
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Compare named tables; `Ok(rows)` if identical, else `Err(differing lines)` (all of them).
@@ -190,5 +216,21 @@ mod tests {
             Err(vec!["1  a=EPERM  b=ok".to_string()])
         );
         assert!(parse_tsv("zz\n", "f").is_err());
+        assert!(parse_tsv("0\tok\n0\tok\n", "f").is_err());
+    }
+
+    #[test]
+    fn row_counts() {
+        let t = |n: u64, first: u64| -> BTreeMap<u64, String> {
+            (first..first + n).map(|i| (i, "ok".to_string())).collect()
+        };
+        assert_eq!(MATRIX_ROWS, 131072);
+        assert!(check_rows(&t(3, 0), 3).is_ok());
+        assert_eq!(check_rows(&t(0, 0), 3), Err("empty table (no rows)".into()));
+        assert_eq!(check_rows(&t(2, 0), 3), Err("2 rows, expected 3".into()));
+        assert_eq!(
+            check_rows(&t(3, 1), 3),
+            Err("rows are not 0..2: the last index is 3".into())
+        );
     }
 }

@@ -11,12 +11,16 @@ pub struct Row {
     pub failed: u64,
     pub skipped: u64,
     pub notes: Vec<String>,
+    /// The skipped cases as `(case name, reason)`, for `summary --expect`.
+    pub skips: Vec<(String, String)>,
 }
 
 /// One variant (or the host) with its rows and splat lines.
 #[derive(Debug, Default, PartialEq)]
 pub struct Section {
     pub title: String,
+    /// The results' variant ("host" for `cargo test` output); empty if unknown.
+    pub variant: String,
     pub rows: Vec<Row>,
     pub splats: Vec<String>,
 }
@@ -52,6 +56,7 @@ pub fn from_results(data: &str, origin: &str) -> Result<Section, String> {
         .ok_or_else(|| format!("{origin}: bad guest_finished"))?;
     let mut sec = Section {
         title: format!("{variant} ({origin})"),
+        variant: variant.to_string(),
         ..Default::default()
     };
     for s in list(&doc, "suites", origin)? {
@@ -70,6 +75,7 @@ pub fn from_results(data: &str, origin: &str) -> Result<Section, String> {
                 "skip" => {
                     row.skipped += 1;
                     row.notes.push(format!("SKIP {name}: {reason}"));
+                    row.skips.push((name.to_string(), reason.to_string()));
                 }
                 other => return Err(format!("{origin}: unknown result {other:?}")),
             }
@@ -88,16 +94,29 @@ pub fn from_results(data: &str, origin: &str) -> Result<Section, String> {
     Ok(sec)
 }
 
-/// Build the `host/cargo-test` row from `cargo test` output.
+/// The line scripts/check.sh appends to `cargo test`'s output: `cargo test exit status: N`.
+pub const CARGO_STATUS: &str = "cargo test exit status:";
+
+/// Build the `host/cargo-test` row from `cargo test` output followed by its
+/// [`CARGO_STATUS`] line. A non-zero status fails the row even when every
+/// `test result:` line is ok (a test binary that crashed or did not build has none).
 pub fn from_cargo(data: &str) -> Row {
     let mut row = Row {
         name: "host/cargo-test".into(),
         ..Default::default()
     };
     let mut seen = false;
+    let mut status: Option<Result<i64, String>> = None;
+    let mut why: Vec<String> = Vec::new();
     for line in data.lines() {
         let line = line.trim();
-        if let Some(rest) = line.split_once("test result:").map(|(_, r)| r) {
+        if let Some(s) = line.strip_prefix(CARGO_STATUS) {
+            let s = s.trim();
+            status = Some(s.parse().map_err(|_| s.to_string()));
+        } else if line.starts_with("error:") || line.starts_with("process didn't exit successfully")
+        {
+            why.push(line.to_string());
+        } else if let Some(rest) = line.split_once("test result:").map(|(_, r)| r) {
             seen = true;
             for part in rest.split([';', '.']) {
                 let mut w = part.split_whitespace();
@@ -122,16 +141,43 @@ pub fn from_cargo(data: &str) -> Row {
             .and_then(|l| l.split_once(" ... ignored"))
         {
             let why = why.trim_start_matches(',').trim();
-            row.notes.push(format!(
-                "SKIP {name}: {}",
-                if why.is_empty() { "ignored" } else { why }
-            ));
+            let why = if why.is_empty() { "ignored" } else { why };
+            row.notes.push(format!("SKIP {name}: {why}"));
+            row.skips.push((name.to_string(), why.to_string()));
         }
     }
     if !seen {
         row.failed += 1;
         row.notes
             .push("FAIL no `test result:` line in cargo test output".into());
+    }
+    if row.failed == 0 {
+        match status {
+            Some(Ok(0)) => {}
+            Some(Ok(n)) => {
+                row.failed += 1;
+                row.notes.push(format!(
+                    "FAIL cargo test exited with status {n}, although no test failed{}",
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", why.join(" / "))
+                    }
+                ));
+            }
+            Some(Err(s)) => {
+                row.failed += 1;
+                row.notes
+                    .push(format!("FAIL bad `{CARGO_STATUS}` line: {s:?}"));
+            }
+            None => {
+                row.failed += 1;
+                row.notes.push(format!(
+                    "FAIL no `{CARGO_STATUS}` line (scripts/check.sh appends it): \
+                     whether cargo test finished is unknown"
+                ));
+            }
+        }
     }
     row
 }
@@ -147,7 +193,7 @@ pub fn broken(origin: &str, err: &str) -> Section {
     Section {
         title: origin.to_string(),
         rows: vec![row],
-        splats: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -205,7 +251,28 @@ mod tests {
         let r = from_cargo(out);
         assert_eq!((r.passed, r.failed, r.skipped), (5, 1, 1));
         assert_eq!(r.notes, vec!["FAIL b", "SKIP c: slow"]);
+        assert_eq!(r.skips, vec![("c".to_string(), "slow".to_string())]);
         assert_eq!(from_cargo("nothing").failed, 1);
+    }
+
+    #[test]
+    fn cargo_exit_status() {
+        let ok = "test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
+        let with = |tail: &str| from_cargo(&format!("{ok}{tail}"));
+        assert_eq!(with("cargo test exit status: 0\n").failed, 0);
+        // A test binary aborted after the library's tests passed.
+        let r =
+            with("error: test failed, to rerun pass `--test cli`\ncargo test exit status: 101\n");
+        assert_eq!((r.passed, r.failed), (2, 1));
+        assert_eq!(
+            r.notes,
+            vec![
+                "FAIL cargo test exited with status 101, although no test failed: \
+                  error: test failed, to rerun pass `--test cli`"
+            ]
+        );
+        assert_eq!(with("").failed, 1);
+        assert_eq!(with("cargo test exit status: x\n").failed, 1);
     }
 
     #[test]

@@ -254,13 +254,21 @@ fn parse_timeout_line() {
 #[test]
 fn matrix_diff_equal_and_unequal() {
     let (a, b, c) = (data("a.tsv"), data("b.tsv"), data("c.tsv"));
-    let (code, out, _) = run(&["matrix-diff", &format!("a={a}"), &format!("b={b}")]);
+    // The sample tables have 3 rows; the real one's 131072 is the default (tests/gates.rs).
+    let (code, out, _) = run(&[
+        "matrix-diff",
+        "--rows",
+        "3",
+        &format!("a={a}"),
+        &format!("b={b}"),
+    ]);
     assert_eq!(
         (code, out.as_str()),
         (0, "matrix-diff: 3 rows identical across a, b\n")
     );
     let (code, out, _) = run(&[
         "matrix-diff",
+        "--rows=3",
         &format!("a={a}"),
         &format!("b={b}"),
         &format!("c={c}"),
@@ -539,13 +547,13 @@ fn bench_tables_json_svg_and_checks() {
         "FAIL rust/c icount ratio <= 1.005 for autokill_close: ratio 1.0123: rust 173356.4 ns, c 171250.0 ns\n"
     ));
     assert!(stdout.ends_with(&format!(
-        "bench checks: 4 passed, 1 failed, 0 skipped ({out_s}/bench-check.log)\n"
+        "bench checks: 9 passed, 1 failed, 0 skipped ({out_s}/bench-check.log)\n"
     )));
     let check_log = out.join("bench-check.log");
     let doc = parse_to_json(check_log.to_str().expect("path"), &dir, &[]);
     assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
     let s = suite(&doc, "bench/check");
-    assert_eq!(counts(s), [4, 1, 0]);
+    assert_eq!(counts(s), [9, 1, 0]);
     assert_eq!(s.get("exit_code"), Some(&Json::Int(1)));
     let cs = cases(s);
     assert_eq!(
@@ -562,7 +570,7 @@ fn bench_tables_json_svg_and_checks() {
 fn bench_check_passes_and_absent_data() {
     let dir = scratch("bench-check");
     let line = |ns: f64| {
-        format!("[    1.000000] boot\n# bench: op=fork_exit_wait n=10 r=2 median_ns={ns} min_ns={ns} max_ns={ns} spread_pct=0.0 runs={ns},{ns}\nok 2 clone3_einval # SKIP no clone3\n")
+        format!("[    1.000000] boot\n# bench: op=fork_exit_wait n=10 r=2 median_ns={ns} min_ns={ns} max_ns={ns} spread_pct=0.0 runs={ns},{ns}\nok 2 clone3_einval # SKIP no clone3\nok 3 autoreap_spawn # SKIP no\nok 4 autokill_close # SKIP no\nok 5 pidfd_open_close # SKIP no\n##> guest-exit: ok\n")
     };
     let write = |name: &str, text: &str| {
         let p = dir.join(name);
@@ -585,7 +593,7 @@ fn bench_check_passes_and_absent_data() {
     ]);
     assert_eq!(code, 0, "{stdout}{err}");
     assert!(
-        stdout.contains("bench checks: 1 passed, 0 failed, 1 skipped"),
+        stdout.contains("bench checks: 3 passed, 0 failed, 4 skipped"),
         "{stdout}"
     );
     assert!(stdout.contains("(no tcg logs given)"));
@@ -739,4 +747,265 @@ fn flaky_finds_changed_results() {
         run(&["flaky", &data("flaky/ok.json"), &data("flaky/ok.json")]).0,
         64
     );
+}
+
+/// The real c icount log (tests/data/bench-icount-c.log) with `edit` applied, written to
+/// `<dir>/<name>`; returns the path.
+fn bench_edited_log(dir: &Path, name: &str, edit: impl Fn(&str) -> String) -> String {
+    let real = std::fs::read_to_string(data("bench-icount-c.log")).expect("bench log");
+    let p = dir.join(name);
+    std::fs::write(&p, edit(&real)).expect("write log");
+    p.to_str().expect("path").to_string()
+}
+
+/// `runner bench --check` on `<spec>=<log>` inputs: exit status, stdout and the check log.
+fn bench_gate(dir: &Path, inputs: &[(&str, &str)]) -> (i32, String, String) {
+    let out = dir.join("out");
+    let out = out.to_str().expect("path");
+    let _ = std::fs::remove_file(format!("{out}/bench-check.log"));
+    let specs: Vec<String> = inputs.iter().map(|(s, l)| format!("{s}={l}")).collect();
+    let mut args = vec!["bench", "--check", "--out-dir", out];
+    args.extend(specs.iter().map(String::as_str));
+    let (code, stdout, _) = run(&args);
+    let log = std::fs::read_to_string(format!("{out}/bench-check.log")).unwrap_or_default();
+    (code, stdout, log)
+}
+
+/// 1-based number of the first line of `text` equal to `line`.
+fn line_no(text: &str, line: &str) -> usize {
+    text.lines().position(|l| l == line).expect(line) + 1
+}
+
+#[test]
+fn bench_check_fails_on_splat_or_unfinished_boot() {
+    let dir = scratch("bench-boots");
+    let c = bench_edited_log(&dir, "c.log", str::to_string);
+    // The same numbers for rust: every gate passes.
+    let good = bench_edited_log(&dir, "good.log", str::to_string);
+    let (code, stdout, log) = bench_gate(&dir, &[("c:icount", &c), ("rust:icount", &good)]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!log.contains("\nnot ok "), "{log}");
+
+    // A kernel splat in the middle of the benchmark fails the check, naming log and line.
+    let splat = "[    4.000000] BUG: kernel NULL pointer dereference, address: 0000000000000008";
+    let bad = bench_edited_log(&dir, "splat.log", |s| {
+        s.replace(
+            "ok 3 autoreap_spawn\n",
+            &format!("ok 3 autoreap_spawn\n{splat}\n"),
+        )
+    });
+    let text = std::fs::read_to_string(&bad).expect("log");
+    let n = line_no(&text, splat);
+    let (code, stdout, log) = bench_gate(&dir, &[("c:icount", &c), ("rust:icount", &bad)]);
+    assert_eq!(code, 1, "{stdout}");
+    let want = format!("{bad}: line {n}: BUG: kernel NULL pointer dereference");
+    assert!(stdout.contains(&want), "{want}\n{stdout}");
+    assert!(log.contains(&format!("# {want}")), "{log}");
+    let doc = parse_to_json(&format!("{}/out/bench-check.log", dir.display()), &dir, &[]);
+    let failed: Vec<_> = cases(suite(&doc, "bench/check"))
+        .into_iter()
+        .filter(|c| c.1 == "fail")
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].0.starts_with("rust:icount boot"), "{failed:?}");
+    assert!(failed[0].2.contains(&want), "{failed:?}");
+
+    // A boot that never printed its final line (crash, hang, timeout) fails the check too.
+    let cut = bench_edited_log(&dir, "cut.log", |s| {
+        s.replace("##> guest-exit: ok\n", "##> host: timeout after 1800 s\n")
+    });
+    let lines = std::fs::read_to_string(&cut).expect("log").lines().count();
+    let (code, stdout, _) = bench_gate(&dir, &[("c:icount", &cut), ("rust:icount", &good)]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{cut}: no `##> guest-exit: ok` line in its {lines} lines (host: timeout after 1800 s)"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bench_check_not_ok_is_a_failure_even_with_skip() {
+    let dir = scratch("bench-notok");
+    let c = bench_edited_log(&dir, "c.log", str::to_string);
+    // Any `not ok` in a bench boot is a failure, `# SKIP` or not.
+    let bad_line = "not ok 6 pdeathsig_kill # SKIP timer broken";
+    let bad = bench_edited_log(&dir, "notok.log", |s| {
+        s.replace("ok 6 pdeathsig_kill\n", &format!("{bad_line}\n"))
+    });
+    let n = line_no(&std::fs::read_to_string(&bad).expect("log"), bad_line);
+    let (code, stdout, _) = bench_gate(&dir, &[("c:icount", &c), ("rust:icount", &bad)]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{bad}: line {n}: {bad_line}")),
+        "{stdout}"
+    );
+
+    // A gated op that rust reports `not ok ... # SKIP` is not skipped: its gate fails.
+    let drop_op = |s: &str, result: &str| {
+        s.lines()
+            .filter(|l| !l.contains("op=autokill_close "))
+            .map(|l| match l {
+                "ok 4 autokill_close" => result.to_string(),
+                l => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    let c_skip = bench_edited_log(&dir, "c-skip.log", |s| {
+        drop_op(s, "ok 4 autokill_close # SKIP no autokill")
+    });
+    let rust_notok = bench_edited_log(&dir, "rust-notok.log", |s| {
+        drop_op(s, "not ok 4 autokill_close # SKIP no autokill")
+    });
+    let (code, stdout, log) =
+        bench_gate(&dir, &[("c:icount", &c_skip), ("rust:icount", &rust_notok)]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        !log.contains("for autokill_close # SKIP"),
+        "a not-ok line counted as a skip:\n{log}"
+    );
+    assert!(
+        stdout.contains("FAIL rust/c icount ratio <= 1.005 for autokill_close: "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bench_check_gated_op_missing_from_c_and_rust() {
+    let dir = scratch("bench-missing");
+    let without = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("autoreap_spawn"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    let c = bench_edited_log(&dir, "c.log", without);
+    let rust = bench_edited_log(&dir, "rust.log", without);
+    let (code, stdout, log) = bench_gate(&dir, &[("c:icount", &c), ("rust:icount", &rust)]);
+    assert_eq!(code, 1, "{stdout}");
+    let want = format!(
+        "FAIL rust/c icount ratio <= 1.005 for autoreap_spawn: autoreap_spawn has no icount result or skip in {c} and {rust}"
+    );
+    assert!(stdout.contains(&want), "{want}\n{stdout}");
+    assert!(
+        log.contains("not ok 3 rust/c icount ratio <= 1.005 for autoreap_spawn\n"),
+        "{log}"
+    );
+}
+
+#[test]
+fn bench_usage_names_the_real_gates_and_repeat_gate() {
+    // The usage promised a spread gate that does not exist (and would fail on the real
+    // upstream log: pdeathsig_kill has spread_pct=0.310); it names the repeat gate instead.
+    let (_, help, _) = run(&["--help"]);
+    assert!(!help.contains("spread_pct <= 0.2"), "{help}");
+    for want in ["icount2", "within 0.2 %", "guest-exit: ok", "splat"] {
+        assert!(help.contains(want), "{want}: {help}");
+    }
+
+    // The repeat gate: each variant's second icount boot (mode icount2) against its first.
+    let dir = scratch("bench-repeat");
+    let c = bench_edited_log(&dir, "c.log", str::to_string);
+    let c2 = bench_edited_log(&dir, "c2.log", str::to_string);
+    let (code, stdout, log) = bench_gate(
+        &dir,
+        &[
+            ("c:icount", &c),
+            ("c:icount2", &c2),
+            ("rust:icount", &c),
+            ("rust:icount2", &c2),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    // The timestamped, indented bench line of autoreap_spawn is read in both boots.
+    assert!(
+        log.contains("icount boots agree within 0.2 % for autoreap_spawn on c\n"),
+        "{log}"
+    );
+    assert_eq!(log.matches("icount boots agree within 0.2 %").count(), 10);
+    // Boot checks cover the second boots too.
+    assert!(log.contains("c:icount2 boot"), "{log}");
+
+    // 0.3 % apart: a failure that names both fastest repeats.
+    let slow = bench_edited_log(&dir, "slow.log", |s| {
+        s.replace("min_ns=2310.7", "min_ns=2317.6")
+    });
+    let (code, stdout, _) = bench_gate(
+        &dir,
+        &[
+            ("c:icount", &c),
+            ("c:icount2", &c2),
+            ("rust:icount", &c),
+            ("rust:icount2", &slow),
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL icount boots agree within 0.2 % for pidfd_open_close on rust: fastest repeat 2310.7 ns in the first boot, 2317.6 ns in the second"), "{stdout}");
+
+    // A second boot that lacks an op, or skips it with `not ok`, fails.
+    let lacking = bench_edited_log(&dir, "lacking.log", |s| {
+        s.replace("ok 2 clone3_einval\n", "not ok 2 clone3_einval # SKIP\n")
+            .replace("# bench: op=clone3_einval ", "# bench-gone: ")
+    });
+    let (code, stdout, _) = bench_gate(
+        &dir,
+        &[
+            ("c:icount", &c),
+            ("c:icount2", &lacking),
+            ("rust:icount", &c),
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL icount boots agree within 0.2 % for clone3_einval on c: fastest repeat 812.4 ns in the first boot, none in the second"), "{stdout}");
+}
+
+#[test]
+fn bench_check_real_logs() {
+    // The real logs of tests/data, each also as its own second icount boot: the only failure
+    // is the known autokill_close ratio (1.0123); every boot is clean, every repeat agrees.
+    let dir = scratch("bench-real");
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    for (v, m) in [
+        ("upstream", "icount"),
+        ("c", "icount"),
+        ("rust", "icount"),
+        ("c", "tcg"),
+        ("rust", "tcg"),
+    ] {
+        let log = data(&format!("bench-{m}-{v}.log"));
+        inputs.push((format!("{v}:{m}"), log.clone()));
+        if m == "icount" {
+            inputs.push((format!("{v}:icount2"), log));
+        }
+    }
+    let refs: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(s, l)| (s.as_str(), l.as_str()))
+        .collect();
+    let (code, stdout, log) = bench_gate(&dir, &refs);
+    assert_eq!(code, 1, "{stdout}");
+    let fails: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL ")).collect();
+    assert_eq!(
+        fails,
+        vec!["FAIL rust/c icount ratio <= 1.005 for autokill_close: ratio 1.0123: rust 173356.4 ns, c 171250.0 ns"]
+    );
+    assert_eq!(
+        log.matches(" boot: guest exited, no kernel splat, no `not ok`\n")
+            .count(),
+        8,
+        "{log}"
+    );
+    // upstream skips autoreap_spawn and autokill_close in both boots.
+    assert!(
+        log.contains(
+            "for autokill_close on upstream # SKIP CLONE_AUTOKILL not supported by this kernel\n"
+        ),
+        "{log}"
+    );
+    let doc = parse_to_json(&format!("{}/out/bench-check.log", dir.display()), &dir, &[]);
+    assert_eq!(counts(suite(&doc, "bench/check")), [25, 1, 2]);
 }

@@ -7,7 +7,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNER=$top/runner/target/release/runner
+# RUNNER: the runner binary to test (default: the one make check builds).
+RUNNER=${RUNNER:-$top/runner/target/release/runner}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -103,6 +104,72 @@ printf '#!/bin/sh\necho "##> guest-exit: crash"\nexec sleep 60\n' > "$tmp/qemu"
 chmod +x "$tmp/qemu"
 check "a hung guest is a reported timeout with the console tail" nonzero "TIMEOUT after 2 s" \
 	"$RUNNER" boot --qemu "$tmp/qemu" --kernel /dev/null --initrd /dev/null --log "$tmp/hang.log" --timeout 2 --quiet
+
+# check.sh under CI=true refuses every override that reduces coverage, before any
+# work, with the totals line last.  It runs from a copy in a scratch tree, so
+# that if it did not refuse, it would stop at once (no runner to build there).
+mkdir -p "$tmp/top/scripts"
+cp "$top/scripts/check.sh" "$tmp/top/scripts/"
+last_line() { "$@" > "$tmp/last" 2>&1; local rc=$?; cat "$tmp/last"; echo "last line: $(tail -n 1 "$tmp/last")"; return $rc; }
+totals='last line: 0 passed, 1 failed, 0 skipped$'
+check "CI=true refuses ONLY" nonzero "$totals" \
+	last_line env CI=true ONLY=autokill "$tmp/top/scripts/check.sh" upstream c rust debug
+check "CI=true names the refused override" nonzero "refus.*ONLY=autokill" \
+	env CI=true ONLY=autokill "$tmp/top/scripts/check.sh" upstream c rust debug
+check "CI=true refuses fewer VARIANTS" nonzero "$totals" \
+	last_line env CI=true "$tmp/top/scripts/check.sh" rust
+check "CI=true refuses APPEND" nonzero "$totals" \
+	last_line env CI=true APPEND=PIDFD_FEATURE_OPTIONAL=1 "$tmp/top/scripts/check.sh" upstream c rust debug
+check "CI=true refuses CHECK_BENCH=0" nonzero "$totals" \
+	last_line env CI=true CHECK_BENCH=0 "$tmp/top/scripts/check.sh" upstream c rust debug
+check "CI=true refuses TESTLIST" nonzero "$totals" \
+	last_line env CI=true TESTLIST=/dev/null "$tmp/top/scripts/check.sh" upstream c rust debug
+
+# The expected-results manifest: a console with nothing but the guest's final line.
+printf '##> guest-exit: ok\n' > "$tmp/empty.log"
+"$RUNNER" parse --log "$tmp/empty.log" --variant rust --out "$tmp/empty.json" > /dev/null
+check "a run that reports no suite fails configs/expected.tsv" nonzero \
+	"FAIL required suite kunit/clone_autokill is missing" \
+	"$RUNNER" summary --expect "$top/configs/expected.tsv" "$tmp/empty.json"
+
+# check-variants.sh on crafted out/ trees (a copy of the script in a scratch tree).
+cv=$tmp/cv
+mkdir -p "$cv/scripts" "$cv/runner/target/release"
+cp "$top/scripts/check-variants.sh" "$cv/scripts/"
+ln -s "$RUNNER" "$cv/runner/target/release/runner"
+for v in upstream c rust; do
+	mkdir -p "$cv/out/$v"
+	awk 'BEGIN { print "index\tresult"; for (i = 0; i < 131072; i++) print i "\tok" }' > "$cv/out/$v/matrix.tsv"
+	echo "# autokill-fdinfo: flags=02000002" > "$cv/out/$v/console.log"
+done
+for s in rust_copy_process_check_flags rust_clone3_args_valid rust_clone_pidfd_flags \
+	 rust_clone_set_no_new_privs rust_clone_set_autoreap rust_pidfs_file_release; do
+	echo "ffffffff81000000 T $s"
+done > "$cv/out/rust/System.map"
+for s in pidfs_file_release copy_process_check_flags clone3_args_valid clone3_stack_valid; do
+	echo "ffffffff81000000 T $s"
+done > "$cv/out/c/System.map"
+cross() { # variants...: check-variants.sh, parsed, summarised
+	"$cv/scripts/check-variants.sh" "$@" > "$cv/variants.log" 2>&1
+	"$RUNNER" parse --log "$cv/variants.log" --variant cross --out "$cv/variants.json" > /dev/null
+	"$RUNNER" summary "$cv/variants.json"
+}
+check "check-variants passes on complete data" zero "^15 passed, 0 failed, 0 skipped$" cross upstream c rust
+mv "$cv/out/c/matrix.tsv" "$cv/c-matrix.tsv"
+check "check-variants: a variant that ran without a matrix fails" nonzero \
+	"FAIL every variant that ran produced a matrix.*no matrix from c" cross upstream c rust
+check "check-variants: one matrix of two variants that ran fails, not skips" nonzero \
+	"FAIL clone3 errno matrix identical" cross c rust
+mv "$cv/c-matrix.tsv" "$cv/out/c/matrix.tsv"
+head -n 1001 "$cv/out/c/matrix.tsv" > "$cv/short.tsv"
+cp "$cv/short.tsv" "$cv/out/upstream/matrix.tsv"
+cp "$cv/short.tsv" "$cv/out/c/matrix.tsv"
+check "check-variants: truncated matrices fail" nonzero "1000 rows, expected 131072" cross upstream c
+check "check-variants: one variant alone skips the comparisons, with the reason" zero \
+	"SKIP clone3 errno matrix identical.*fewer than two variants in this run" cross rust
+mv "$cv/out/rust/System.map" "$cv/rust.map"
+check "check-variants: the rust kernel's System.map missing fails" nonzero \
+	"FAIL rust kernel has Rust symbol rust_clone3_args_valid" cross rust
 
 echo "##> suite-begin host/pipeline"
 echo "TAP version 13"
