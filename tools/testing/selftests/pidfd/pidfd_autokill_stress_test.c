@@ -51,22 +51,6 @@
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | \
 			CLONE_AUTOREAP | CLONE_NNP)
 
-/*
- * clone3() said EINVAL to @flag: a kernel without it, so a skip, unless
- * PIDFD_FEATURE_REQUIRED=1 (see pidfd.h) says this kernel has the flags:
- * then it is a failure.  @statement is SKIP()'s, e.g. "return".
- */
-#define CLONE3_UNSUPPORTED(statement, flag)				\
-	do {								\
-		const char *__flag = (flag);				\
-									\
-		ASSERT_FALSE(pidfd_feature_required()) {		\
-			TH_LOG("%s: %s", __flag,			\
-			       PIDFD_FEATURE_REQUIRED_MSG);		\
-		}							\
-		SKIP(statement, "%s not supported", __flag);		\
-	} while (0)
-
 /* Bound for every wait on another process. */
 #define TIMEOUT_MS 10000
 /* Harness timeouts: fail-nth tests; stress tests get STRESS_SECONDS more. */
@@ -125,57 +109,6 @@ static ssize_t read_timeout(int fd, void *buf, size_t len)
 }
 
 /*
- * Bounded wait for @pidfd to hang up: __unhash_process() detached the task,
- * after release_task() recorded its exit status with pidfs_exit().  A
- * non-autoreap child hangs up only once reaped.  POLLIN, set from
- * exit_notify() on, is not asked for: do_pollfd() masks revents with
- * events | POLLERR | POLLHUP, so poll() sleeps until the hangup instead of
- * returning at once.  Returns 0, or -1 with errno set.
- */
-static int pidfd_wait_hup(int pidfd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = 0 };
-	long long end = now_ms() + timeout_ms, left;
-	int ret;
-
-	do {
-		left = end - now_ms();
-		ret = poll(&pfd, 1, left > 0 ? (int)left : 0);
-	} while (ret < 0 && errno == EINTR);
-	if (ret == 0)
-		errno = ETIMEDOUT;
-	if (ret <= 0)
-		return -1;
-	if (!(pfd.revents & POLLHUP)) {
-		errno = EBADF;	/* POLLNVAL */
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The exit status of a task that is dead or being killed.  Once its pidfd
- * has hung up, PIDFD_INFO_EXIT is set (see pidfd_info()): ask once.
- * Returns 0 or -1.
- */
-static int wait_exit_info(int pidfd, struct pidfd_info *info)
-{
-	if (pidfd_wait_hup(pidfd, TIMEOUT_MS))
-		return -1;
-	memset(info, 0, sizeof(*info));
-	info->mask = PIDFD_INFO_EXIT;
-	if (ioctl(pidfd, PIDFD_GET_INFO, info))
-		return -1;
-	if (!(info->mask & PIDFD_INFO_EXIT)) {
-		fprintf(stderr,
-			"# no PIDFD_INFO_EXIT after POLLHUP: kernel contract violated\n");
-		errno = ENODATA;
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * Dead within the bound and reaped by the kernel; *code is its exit code
  * in wait() format.
  */
@@ -184,7 +117,7 @@ static bool dead(int obsfd, int *code)
 	struct pidfd_info info;
 
 	*code = -1;
-	if (wait_exit_info(obsfd, &info))
+	if (pidfd_wait_exit_info(obsfd, &info, TIMEOUT_MS))
 		return false;
 	*code = info.exit_code;
 	return true;

@@ -41,22 +41,6 @@
 #define AUTOKILL_FLAGS (CLONE_PIDFD | CLONE_PIDFD_AUTOKILL | \
 			CLONE_AUTOREAP | CLONE_NNP)
 
-/*
- * clone3() said EINVAL to @flag: a kernel without it, so a skip, unless
- * PIDFD_FEATURE_REQUIRED=1 (see pidfd.h) says this kernel has the flags:
- * then it is a failure.  @statement is SKIP()'s, e.g. "return".
- */
-#define CLONE3_UNSUPPORTED(statement, flag)				\
-	do {								\
-		const char *__flag = (flag);				\
-									\
-		ASSERT_FALSE(pidfd_feature_required()) {		\
-			TH_LOG("%s: %s", __flag,			\
-			       PIDFD_FEATURE_REQUIRED_MSG);		\
-		}							\
-		SKIP(statement, "%s not supported", __flag);		\
-	} while (0)
-
 #define TIMEOUT_MS 5000
 #define NOBODY 65534
 
@@ -92,14 +76,6 @@ static struct tracked *find_tracked(pid_t pid)
 	return NULL;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static int poll_fd(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -109,57 +85,6 @@ static int poll_fd(int fd, int timeout_ms)
 		ret = poll(&pfd, 1, timeout_ms);
 	} while (ret < 0 && errno == EINTR);
 	return ret;
-}
-
-/*
- * Bounded wait for @pidfd to hang up: __unhash_process() detached the task,
- * after release_task() recorded its exit status with pidfs_exit().  A
- * non-autoreap child hangs up only once reaped.  POLLIN, set from
- * exit_notify() on, is not asked for: do_pollfd() masks revents with
- * events | POLLERR | POLLHUP, so poll() sleeps until the hangup instead of
- * returning at once.  Returns 0, or -1 with errno set.
- */
-static int pidfd_wait_hup(int pidfd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = 0 };
-	long long end = now_ms() + timeout_ms, left;
-	int ret;
-
-	do {
-		left = end - now_ms();
-		ret = poll(&pfd, 1, left > 0 ? (int)left : 0);
-	} while (ret < 0 && errno == EINTR);
-	if (ret == 0)
-		errno = ETIMEDOUT;
-	if (ret <= 0)
-		return -1;
-	if (!(pfd.revents & POLLHUP)) {
-		errno = EBADF;	/* POLLNVAL */
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The exit status of a task that is dead or being killed.  Once its pidfd
- * has hung up, PIDFD_INFO_EXIT is set (see pidfd_info()): ask once.
- * Returns 0 or -1.
- */
-static int wait_exit_info(int pidfd, struct pidfd_info *info)
-{
-	if (pidfd_wait_hup(pidfd, TIMEOUT_MS))
-		return -1;
-	memset(info, 0, sizeof(*info));
-	info->mask = PIDFD_INFO_EXIT;
-	if (ioctl(pidfd, PIDFD_GET_INFO, info))
-		return -1;
-	if (!(info->mask & PIDFD_INFO_EXIT)) {
-		fprintf(stderr,
-			"# no PIDFD_INFO_EXIT after POLLHUP: kernel contract violated\n");
-		errno = ENODATA;
-		return -1;
-	}
-	return 0;
 }
 
 /* Bounded wait for a tracked waitable child; returns its wait status. */
@@ -250,7 +175,7 @@ static bool killed(int obsfd, pid_t pid)
 {
 	struct pidfd_info info;
 
-	if (wait_exit_info(obsfd, &info))
+	if (pidfd_wait_exit_info(obsfd, &info, TIMEOUT_MS))
 		return false;
 	if (!WIFSIGNALED(info.exit_code) || WTERMSIG(info.exit_code) != SIGKILL)
 		return false;
@@ -1120,7 +1045,7 @@ TEST_F(autokill, close_after_exit)
 		TH_LOG("reaped autoreap child still visible to wait()");
 	}
 	EXPECT_EQ(close(pidfd), 0);
-	ASSERT_EQ(wait_exit_info(obsfd, &info), 0);
+	ASSERT_EQ(pidfd_wait_exit_info(obsfd, &info, TIMEOUT_MS), 0);
 	ASSERT_TRUE(WIFEXITED(info.exit_code) &&
 		    WEXITSTATUS(info.exit_code) == 7) {
 		TH_LOG("exit status changed to 0x%x", info.exit_code);
@@ -1252,7 +1177,7 @@ TEST_F(autokill, clone_parent_from_autoreap_child)
 	EXPECT_EQ(res[1], 1) {
 		TH_LOG("plain fork() from the autoreap process failed");
 	}
-	ASSERT_EQ(wait_exit_info(pidfd, &info), 0);
+	ASSERT_EQ(pidfd_wait_exit_info(pidfd, &info, TIMEOUT_MS), 0);
 	EXPECT_TRUE(WIFEXITED(info.exit_code));
 	close(pidfd);
 }
@@ -1323,7 +1248,7 @@ static void nnp_child_report(int wfd, __u64 flags)
 	if (read_timeout(q[0], &nnp, sizeof(nnp)) != sizeof(nnp))
 		nnp = -1;
 	close(pidfd);
-	dead = ofd >= 0 && !wait_exit_info(ofd, &info) &&
+	dead = ofd >= 0 && !pidfd_wait_exit_info(ofd, &info, TIMEOUT_MS) &&
 	       WIFSIGNALED(info.exit_code) &&
 	       WTERMSIG(info.exit_code) == SIGKILL;
 	send_report(wfd, 0, nnp, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), dead);
