@@ -3,11 +3,13 @@
 #
 # check-variants.sh - checks across kernel variants, printed as a KTAP suite
 # between runner markers (read back with `runner parse`):
-#   - the rust kernel links the Rust entry points and none of the C functions
-#     they replace; the c kernel the other way round (nm via System.map);
+#   - the rust kernel links the Rust entry points (System.map) and runs them:
+#     copy_process() and clone3() call them and pidfs_file_operations holds
+#     the Rust release handler (read from vmlinux: llvm-objdump and the
+#     struct's bytes); the c kernel links none, calls none, and holds the C;
 #   - the clone3 errno matrix is identical in every variant;
 #   - what an autokill pidfd shows in F_GETFL and fdinfo is identical.
-# The suite always has the same 15 cases (configs/expected.tsv checks the
+# The suite always has the same 19 cases (configs/expected.tsv checks the
 # count): what this run cannot check, because a variant is not in it, is a
 # skip that says so; missing data of a variant that ran is a failure.
 #
@@ -19,9 +21,12 @@ RUNNER=$top/runner/target/release/runner
 variants=("$@")
 RUST_SYMS="rust_copy_process_check_flags rust_clone3_args_valid rust_clone_pidfd_flags
 	   rust_clone_set_no_new_privs rust_clone_set_autoreap rust_pidfs_file_release"
-# The C the Rust replaces, as far as it has symbols of its own in the c kernel.
-C_SYMS="pidfs_file_release copy_process_check_flags clone3_args_valid clone3_stack_valid"
-
+# What copy_process() calls in a Rust kernel (patch "fork: use the Rust clone
+# flag checks..."), and which function of clone3() calls rust_clone3_args_valid.
+COPY_PROCESS_CALLS="rust_copy_process_check_flags rust_clone_pidfd_flags rust_clone_set_no_new_privs
+		    rust_clone_set_autoreap"
+CLONE3_FUNCS="__do_sys_clone3 __se_sys_clone3 __x64_sys_clone3 __arm64_sys_clone3 sys_clone3"
+OBJDUMP=${OBJDUMP:-/usr/lib/llvm-19/bin/llvm-objdump}
 n=0
 tests=()
 ok() { n=$((n + 1)); tests+=("ok $n $1"); }
@@ -31,9 +36,41 @@ skip() { n=$((n + 1)); tests+=("ok $n $1 # SKIP $2"); }
 note() { local l; while IFS= read -r l; do tests+=("# $l"); done <<< "$1"; }
 has() { grep -qE " [tTwW] $2\$" "$top/out/$1/System.map" 2>/dev/null; }
 in_list() { local x; for x in "${variants[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
+# calls VMLINUX CALLEE FUNC...: one of the FUNCs (those vmlinux has) calls or
+# tail-calls CALLEE, by its disassembly.
+# (No "| grep -q" here: under pipefail, its early exit fails the producer.)
+calls() {
+	local vml=$1 callee=$2 f syms dis
+	shift 2
+	syms=$(nm "$vml" 2> /dev/null)
+	for f in "$@"; do
+		grep -qE " [tT] $f\$" <<< "$syms" || continue
+		dis=$("$OBJDUMP" -d --no-show-raw-insn --disassemble-symbols="$f" "$vml" 2> /dev/null)
+		grep -qE "(call|jmp|bl|b)[a-z.]*[[:space:]].*<$callee>" <<< "$dis" && return 0
+	done
+	return 1
+}
+# holds VMLINUX OBJECT FUNC: the object (a struct of function pointers, e.g. a
+# file_operations) contains FUNC's address, read from the section vmlinux keeps
+# it in.  An address that fails to read counts as absent.
+holds() {
+	local vml=$1 obj=$2 fn=$3 addr size faddr line sec_addr sec_off sec_size words
+	read -r addr size < <(nm -S "$vml" 2> /dev/null | awk -v s="$obj" '$4 == s { print $1, $2; exit }')
+	faddr=$(nm "$vml" 2> /dev/null | awk -v s="$fn" '$3 == s { print $1; exit }')
+	[ -n "${addr:-}" ] && [ -n "${size:-}" ] && [ -n "$faddr" ] || return 1
+	while read -r line; do
+		read -r sec_addr sec_off sec_size <<< "$line"
+		if (( 0x$addr >= 0x$sec_addr && 0x$addr < 0x$sec_addr + 0x$sec_size )); then
+			words=$(od -An -v -tx8 -j $(( 0x$sec_off + 0x$addr - 0x$sec_addr )) -N $(( 0x$size )) "$vml")
+			grep -qx "0*${faddr#0*}" <<< "$(tr -s ' ' '\n' <<< "$words")"
+			return
+		fi
+	done < <(readelf -SW "$vml" | sed 's/\[ */[/' | awk '$1 ~ /^\[[0-9]+\]$/ && $3 != "NOBITS" { print $4, $5, $6 }')
+	return 1
+}
 
 echo "##> suite-begin cross/variants"
-# The rust kernel's symbols: 6 + 4 cases.
+# The rust kernel's symbols: 6 cases.
 rust_map=$top/out/rust/System.map c_map=$top/out/c/System.map
 for s in $RUST_SYMS; do
 	if ! in_list rust; then
@@ -47,23 +84,28 @@ for s in $RUST_SYMS; do
 		notok "rust kernel has Rust symbol $s"
 	fi
 done
-for s in $C_SYMS; do
+# What the rust kernel runs, from its vmlinux: 6 cases.  (That it links the
+# Rust proves nothing: only a call site or the release slot does.)
+rust_vml=$top/build/rust/vmlinux
+runs() { # what to check, test name
 	if ! in_list rust; then
-		skip "rust kernel lacks C function $s" "variant rust not in this run"
-	elif ! in_list c; then
-		skip "rust kernel lacks C function $s" "variant c not in this run (it tells which C functions have symbols)"
-	elif [ ! -f "$rust_map" ] || [ ! -f "$c_map" ]; then
-		note "no System.map of variant rust or c, although both ran"
-		notok "rust kernel lacks C function $s"
-	elif ! has c "$s"; then
-		skip "rust kernel lacks C function $s" "the c kernel has no symbol $s either (inlined)"
-	elif has rust "$s"; then
-		note "$s is still linked into the rust kernel"
-		notok "rust kernel lacks C function $s"
+		skip "$2" "variant rust not in this run"
+	elif [ ! -f "$rust_vml" ]; then
+		note "no ${rust_vml#"$top"/}, although variant rust ran"
+		notok "$2"
+	elif eval "$1"; then
+		ok "$2"
 	else
-		ok "rust kernel lacks C function $s"
+		notok "$2"
 	fi
+}
+for s in $COPY_PROCESS_CALLS; do
+	runs 'calls "$rust_vml" '"$s"' copy_process' "rust kernel: copy_process() calls $s"
 done
+runs 'calls "$rust_vml" rust_clone3_args_valid $CLONE3_FUNCS' "rust kernel: clone3() calls rust_clone3_args_valid"
+runs 'holds "$rust_vml" pidfs_file_operations rust_pidfs_file_release &&
+      ! holds "$rust_vml" pidfs_file_operations pidfs_file_release' \
+	"rust kernel: pidfs_file_operations.release is rust_pidfs_file_release"
 # The c kernel's: 2 cases.
 if ! in_list c; then
 	skip "c kernel links no Rust entry point" "variant c not in this run"
@@ -79,6 +121,27 @@ else
 	if [ $bad = 0 ]; then ok "c kernel links no Rust entry point"; else notok "c kernel links no Rust entry point"; fi
 	if has c pidfs_file_release; then ok "c kernel links pidfs_file_release"; else notok "c kernel links pidfs_file_release"; fi
 fi
+# What the c kernel runs: 2 cases.
+c_vml=$top/build/c/vmlinux
+for t in "c kernel: copy_process() and clone3() call no Rust entry point" \
+	 "c kernel: pidfs_file_operations.release is pidfs_file_release"; do
+	if ! in_list c; then
+		skip "$t" "variant c not in this run"
+	elif [ ! -f "$c_vml" ]; then
+		note "no ${c_vml#"$top"/}, although variant c ran"
+		notok "$t"
+	elif [[ $t == *"call no Rust"* ]]; then
+		bad=0
+		for s in $RUST_SYMS; do
+			calls "$c_vml" "$s" copy_process $CLONE3_FUNCS && { bad=1; note "the c kernel calls $s"; }
+		done
+		if [ $bad = 0 ]; then ok "$t"; else notok "$t"; fi
+	elif holds "$c_vml" pidfs_file_operations pidfs_file_release; then
+		ok "$t"
+	else
+		notok "$t"
+	fi
+done
 
 # The errno matrix: 2 cases.  Every variant that ran must have produced one
 # (runner parse removes a stale matrix.tsv), and matrix-diff checks that each

@@ -149,12 +149,57 @@ done > "$cv/out/rust/System.map"
 for s in pidfs_file_release copy_process_check_flags clone3_args_valid clone3_stack_valid; do
 	echo "ffffffff81000000 T $s"
 done > "$cv/out/c/System.map"
+# Stand-in vmlinux files: copy_process() and __do_sys_clone3() calling (or
+# not) the Rust entry points, and a pidfs_file_operations whose release slot
+# holds the Rust or the C handler; built with gcc -O0 so every call stays.
+cat > "$tmp/vmlinux.c" <<'C'
+#define F(n) void n(void) {}
+F(rust_copy_process_check_flags) F(rust_clone_pidfd_flags) F(rust_clone_set_no_new_privs)
+F(rust_clone_set_autoreap) F(rust_clone3_args_valid) F(rust_pidfs_file_release)
+F(pidfs_file_release)
+struct fops { void (*open)(void); void (*release)(void); void (*poll)(void); };
+const struct fops pidfs_file_operations = { 0, RELEASE, 0 };
+void copy_process(void)
+{
+#ifdef RUST
+	rust_copy_process_check_flags(); rust_clone_pidfd_flags();
+	rust_clone_set_no_new_privs(); rust_clone_set_autoreap();
+#endif
+}
+void __do_sys_clone3(void)
+{
+#ifdef RUST
+	rust_clone3_args_valid();
+#endif
+}
+void _start(void) {}
+C
+fake_vmlinux() { # out, cc flags...
+	local o=$1
+	shift
+	mkdir -p "$(dirname "$o")"
+	gcc -O0 -fno-inline -nostdlib -static -fno-pie -no-pie "$@" -o "$o" "$tmp/vmlinux.c"
+}
+fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
+fake_vmlinux "$cv/build/c/vmlinux" -DRELEASE=pidfs_file_release
 cross() { # variants...: check-variants.sh, parsed, summarised
 	"$cv/scripts/check-variants.sh" "$@" > "$cv/variants.log" 2>&1
 	"$RUNNER" parse --log "$cv/variants.log" --variant cross --out "$cv/variants.json" > /dev/null
 	"$RUNNER" summary "$cv/variants.json"
 }
-check "check-variants passes on complete data" zero "^15 passed, 0 failed, 0 skipped$" cross upstream c rust
+check "check-variants passes on complete data" zero "^19 passed, 0 failed, 0 skipped$" cross upstream c rust
+# The fork.c patch's IS_ENABLED() mistyped: the rust kernel runs the C.
+fake_vmlinux "$cv/build/rust/vmlinux" -DRELEASE=rust_pidfs_file_release
+check "check-variants: a rust kernel whose copy_process() calls no Rust fails" nonzero \
+	"FAIL rust kernel: copy_process\(\) calls rust_copy_process_check_flags" cross upstream c rust
+fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=pidfs_file_release
+check "check-variants: a rust kernel whose pidfs release slot holds the C fails" nonzero \
+	"FAIL rust kernel: pidfs_file_operations.release is rust_pidfs_file_release" cross upstream c rust
+fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
+fake_vmlinux "$cv/build/c/vmlinux" -DRUST -DRELEASE=pidfs_file_release
+check "check-variants: a c kernel that calls Rust fails" nonzero \
+	"FAIL c kernel: copy_process\(\) and clone3\(\) call no Rust entry point" cross upstream c rust
+fake_vmlinux "$cv/build/c/vmlinux" -DRELEASE=pidfs_file_release
 mv "$cv/out/c/matrix.tsv" "$cv/c-matrix.tsv"
 check "check-variants: a variant that ran without a matrix fails" nonzero \
 	"FAIL every variant that ran produced a matrix.*no matrix from c" cross upstream c rust
