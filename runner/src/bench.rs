@@ -1,8 +1,8 @@
 //! `runner bench`: reads the benchmark's `# bench:` lines and TAP SKIPs from console logs
 //! (one per variant and mode), prints the comparison tables, builds results.json, and runs
 //! the `--check` gates into a console-marker log that `runner parse` can read: clean boots
-//! (final line, no splat, no `not ok`), the gated ops present with rust/c <= 1.005, and two
-//! icount boots per variant that agree.
+//! (final line, no splat, no `not ok`), the gated ops present with rust/c <= 1.005 (1.03 for
+//! the ops that fork and kill), and two icount boots per variant that agree.
 
 use crate::console::{self, Outcome};
 use crate::json::Json;
@@ -46,8 +46,28 @@ pub const RATIO_OPS: [&str; 5] = [
     "pidfd_open_close",
 ];
 
-/// `--check`: rust may be at most this much slower than c (instruction-count time).
+/// `--check`: how much slower than c rust may be on the syscall-only gated ops
+/// (clone3_einval, pidfd_open_close), in instruction-count time. Their counts repeat to a
+/// few instructions from one kernel binary to another: the +3 instructions of the Rust
+/// validation show as 1.003 on clone3_einval in every run.
 pub const RATIO_LIMIT: f64 = 1.005;
+
+/// `--check`: the same for the gated ops that fork, kill and reap (fork_exit_wait,
+/// autoreap_spawn, autokill_close). They run the scheduler and the page and slab
+/// allocators, whose instruction counts move with the kernel binary's layout and memory
+/// state even where the code is the same: rust/c of unchanged code measured 0.978 and
+/// 1.012 on autokill_close and 0.997 and 1.006 on fork_exit_wait in different runs (each
+/// run repeats exactly). A 0.5 % limit there failed by chance; this one fails a real
+/// regression of more than 3 % and leaves the finer comparison to clone3_einval.
+pub const RATIO_LIMIT_SCHED: f64 = 1.03;
+
+/// The ratio limit of a gated op.
+pub fn ratio_limit(op: &str) -> f64 {
+    match op {
+        "fork_exit_wait" | "autoreap_spawn" | "autokill_close" => RATIO_LIMIT_SCHED,
+        _ => RATIO_LIMIT,
+    }
+}
 
 /// `--check`: the fastest repeat of a gated op must agree within this many percent between
 /// a variant's two icount boots (`icount` and `icount2`). Not the spread of the repeats
@@ -553,9 +573,10 @@ fn describe(variant: &str, e: Entry<'_>) -> String {
 }
 
 /// The gate of one gated op: present in the c and rust icount logs (a result or a skip),
-/// then rust/c of the medians <= RATIO_LIMIT; skipped if either variant skipped it.
+/// then rust/c of the medians <= [`ratio_limit`]; skipped if either variant skipped it.
 fn ratio_check(b: &Bench, op: &str) -> Check {
-    let name = format!("rust/c icount ratio <= {RATIO_LIMIT} for {op}");
+    let limit = ratio_limit(op);
+    let name = format!("rust/c icount ratio <= {limit} for {op}");
     let (c, rust) = (b.entry("icount", op, "c"), b.entry("icount", op, "rust"));
     let both = [("c", c), ("rust", rust)];
     let missing: Vec<String> = both
@@ -601,7 +622,7 @@ fn ratio_check(b: &Bench, op: &str) -> Check {
         return check(name, Outcome::Fail, format!("no ratio: {r_ns}, {c_ns}"));
     }
     let ratio = r.median_ns / c.median_ns;
-    if ratio <= RATIO_LIMIT + EPS {
+    if ratio <= limit + EPS {
         check(name, Outcome::Pass, String::new())
     } else {
         check(
@@ -1012,7 +1033,7 @@ mod tests {
             vec![run("c", "icount", &c), run("rust", "icount", &rust)],
         );
         let cs = checks(&b);
-        let r = |op: &str| format!("rust/c icount ratio <= 1.005 for {op}");
+        let r = |op: &str| format!("rust/c icount ratio <= {} for {op}", ratio_limit(op));
         assert_eq!(
             outcomes(&cs),
             vec![
@@ -1111,7 +1132,7 @@ mod tests {
         assert_eq!(cs[0].detail, "c: a; rust: b");
         let log = render_check_log(&cs);
         assert!(log.contains(
-            "ok 1 rust/c icount ratio <= 1.005 for fork_exit_wait # SKIP c: a; rust: b\n"
+            "ok 1 rust/c icount ratio <= 1.03 for fork_exit_wait # SKIP c: a; rust: b\n"
         ));
         assert!(log.ends_with("rc=0\n##> guest-exit: ok\n"));
         assert!(render_check_log(&[]).contains("1..0 # SKIP"));

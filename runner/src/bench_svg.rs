@@ -1,7 +1,7 @@
 //! `runner bench`'s chart: a hand-written standalone SVG of icount ns/op per op and variant,
 //! each op normalised to its c value, with a legend, a 1.0 line and the meta as a footer.
 
-use crate::bench::{Bench, Entry, RATIO_LIMIT};
+use crate::bench::{ratio_limit, Bench, Entry};
 
 const WIDTH: f64 = 900.0;
 /// Left edge of the bars; op names are right-aligned just before it.
@@ -175,7 +175,7 @@ pub fn render(b: &Bench) -> String {
                     ));
                     let clipped = *rel > scale_max;
                     if v == "rust" || clipped {
-                        let over = v == "rust" && *rel > RATIO_LIMIT;
+                        let over = v == "rust" && *rel > ratio_limit(op);
                         let label = if clipped {
                             format!("{rel:.4} ▸")
                         } else {
@@ -276,9 +276,7 @@ pub fn render(b: &Bench) -> String {
         WIDTH / 2.0,
         44.0,
         "font-size=\"12\" text-anchor=\"middle\" fill=\"#444\"",
-        &format!(
-            "bar length = ns/op ÷ c's ns/op; number after the rust bar = rust/c (red above {RATIO_LIMIT})"
-        ),
+        "bar length = ns/op ÷ c's ns/op; number after the rust bar = rust/c (red above the op's gate)",
     );
     out.push_str(&grid);
     out.push_str(&body);

@@ -538,30 +538,28 @@ fn bench_tables_json_svg_and_checks() {
     assert!(svg.trim_end().ends_with("</svg>"));
     assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
 
-    // --check: same outputs plus the check log; exit 1 for the failing ratio.
+    // --check: same outputs plus the check log; every gate holds on these logs (autokill_close
+    // 1.0123 is inside its 1.03 limit; bench_check_real_logs shows the gate failing).
     let mut check_args = args.clone();
     check_args.push("--check");
     let (code, stdout, err) = run(&check_args);
-    assert_eq!(code, 1, "{err}");
-    assert!(stdout.contains(
-        "FAIL rust/c icount ratio <= 1.005 for autokill_close: ratio 1.0123: rust 173356.4 ns, c 171250.0 ns\n"
-    ));
+    assert_eq!(code, 0, "{err}\n{stdout}");
     assert!(stdout.ends_with(&format!(
-        "bench checks: 9 passed, 1 failed, 0 skipped ({out_s}/bench-check.log)\n"
+        "bench checks: 10 passed, 0 failed, 0 skipped ({out_s}/bench-check.log)\n"
     )));
     let check_log = out.join("bench-check.log");
     let doc = parse_to_json(check_log.to_str().expect("path"), &dir, &[]);
     assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
     let s = suite(&doc, "bench/check");
-    assert_eq!(counts(s), [9, 1, 0]);
-    assert_eq!(s.get("exit_code"), Some(&Json::Int(1)));
+    assert_eq!(counts(s), [10, 0, 0]);
+    assert_eq!(s.get("exit_code"), Some(&Json::Int(0)));
     let cs = cases(s);
     assert_eq!(
         cs[3],
         (
-            "rust/c icount ratio <= 1.005 for autokill_close".into(),
-            "fail".into(),
-            "ratio 1.0123: rust 173356.4 ns, c 171250.0 ns".into()
+            "rust/c icount ratio <= 1.03 for autokill_close".into(),
+            "pass".into(),
+            String::new()
         )
     );
 }
@@ -868,7 +866,7 @@ fn bench_check_not_ok_is_a_failure_even_with_skip() {
         "a not-ok line counted as a skip:\n{log}"
     );
     assert!(
-        stdout.contains("FAIL rust/c icount ratio <= 1.005 for autokill_close: "),
+        stdout.contains("FAIL rust/c icount ratio <= 1.03 for autokill_close: "),
         "{stdout}"
     );
 }
@@ -888,11 +886,11 @@ fn bench_check_gated_op_missing_from_c_and_rust() {
     let (code, stdout, log) = bench_gate(&dir, &[("c:icount", &c), ("rust:icount", &rust)]);
     assert_eq!(code, 1, "{stdout}");
     let want = format!(
-        "FAIL rust/c icount ratio <= 1.005 for autoreap_spawn: autoreap_spawn has no icount result or skip in {c} and {rust}"
+        "FAIL rust/c icount ratio <= 1.03 for autoreap_spawn: autoreap_spawn has no icount result or skip in {c} and {rust}"
     );
     assert!(stdout.contains(&want), "{want}\n{stdout}");
     assert!(
-        log.contains("not ok 3 rust/c icount ratio <= 1.005 for autoreap_spawn\n"),
+        log.contains("not ok 3 rust/c icount ratio <= 1.03 for autoreap_spawn\n"),
         "{log}"
     );
 }
@@ -965,8 +963,9 @@ fn bench_usage_names_the_real_gates_and_repeat_gate() {
 
 #[test]
 fn bench_check_real_logs() {
-    // The real logs of tests/data, each also as its own second icount boot: the only failure
-    // is the known autokill_close ratio (1.0123); every boot is clean, every repeat agrees.
+    // The real logs of tests/data, each also as its own second icount boot: every gate holds
+    // (autokill_close 1.0123 is inside its 1.03 limit); every boot is clean, every repeat
+    // agrees.  Then the rust log with autokill_close 4 % slower than c fails its gate.
     let dir = scratch("bench-real");
     let mut inputs: Vec<(String, String)> = Vec::new();
     for (v, m) in [
@@ -987,12 +986,8 @@ fn bench_check_real_logs() {
         .map(|(s, l)| (s.as_str(), l.as_str()))
         .collect();
     let (code, stdout, log) = bench_gate(&dir, &refs);
-    assert_eq!(code, 1, "{stdout}");
-    let fails: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL ")).collect();
-    assert_eq!(
-        fails,
-        vec!["FAIL rust/c icount ratio <= 1.005 for autokill_close: ratio 1.0123: rust 173356.4 ns, c 171250.0 ns"]
-    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("FAIL "), "{stdout}");
     assert_eq!(
         log.matches(" boot: guest exited, no kernel splat, no `not ok`\n")
             .count(),
@@ -1007,5 +1002,24 @@ fn bench_check_real_logs() {
         "{log}"
     );
     let doc = parse_to_json(&format!("{}/out/bench-check.log", dir.display()), &dir, &[]);
-    assert_eq!(counts(suite(&doc, "bench/check")), [25, 1, 2]);
+    assert_eq!(counts(suite(&doc, "bench/check")), [26, 0, 2]);
+    let slow = std::fs::read_to_string(data("bench-icount-rust.log"))
+        .expect("bench log")
+        .replace("median_ns=173356.4", "median_ns=178100.0");
+    let slow_path = dir.join("rust-slow.log");
+    std::fs::write(&slow_path, slow).expect("write log");
+    let slow_path = slow_path.to_str().expect("path").to_string();
+    let slow_refs: Vec<(&str, &str)> = refs
+        .iter()
+        .map(|&(spec, log)| match spec {
+            "rust:icount" | "rust:icount2" => (spec, slow_path.as_str()),
+            _ => (spec, log),
+        })
+        .collect();
+    let (code, stdout, _) = bench_gate(&dir, &slow_refs);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL rust/c icount ratio <= 1.03 for autokill_close: ratio 1.0400"),
+        "{stdout}"
+    );
 }
