@@ -194,7 +194,7 @@ check "check-variants: a rust kernel whose copy_process() calls no Rust fails" n
 	"FAIL rust kernel: copy_process\(\) calls rust_copy_process_check_flags" cross upstream c rust
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=pidfs_file_release
 check "check-variants: a rust kernel whose pidfs release slot holds the C fails" nonzero \
-	"FAIL rust kernel: pidfs_file_operations.release is rust_pidfs_file_release" cross upstream c rust
+	"FAIL rust kernel: pidfs_file_operations holds rust_pidfs_file_release, not the C" cross upstream c rust
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
 fake_vmlinux "$cv/build/c/vmlinux" -DRUST -DRELEASE=pidfs_file_release
 check "check-variants: a c kernel that calls Rust fails" nonzero \

@@ -152,25 +152,6 @@ static int poll_in(int fd, int timeout_ms)
 }
 
 /*
- * Wait (bounded) for @pidfd to hang up: the task is released, not only
- * dead. POLLIN, set since the exit, is not asked for: do_pollfd() masks
- * revents with events | POLLERR | POLLHUP, so poll() sleeps until POLLHUP.
- */
-static int wait_hup(int pidfd)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = 0 };
-	__u64 deadline = now_ns() + TIMEOUT_MS * NSEC_PER_MSEC, now;
-	int ret;
-
-	do {
-		now = now_ns();
-		ret = poll(&pfd, 1, now < deadline ?
-			   (deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC : 0);
-	} while (ret < 0 && errno == EINTR);
-	return ret == 1 && (pfd.revents & POLLHUP) ? 0 : -1;
-}
-
-/*
  * Wait (bounded) until @fd is readable. If the process behind @pidfd (may
  * be -1) dies first, give up with ESRCH instead of waiting out the timeout.
  */
@@ -358,7 +339,7 @@ static int sweep_children(void)
 			if (poll_in(fd, 0) == 1 &&
 			    waitpid(pid, NULL, WNOHANG | __WALL) != pid) {
 				/* Exited, no zombie of ours: autoreaped. */
-				found += wait_hup(fd) != 0;
+				found += pidfd_wait_hup(fd, TIMEOUT_MS) != 0;
 			} else {
 				/* Alive, or a zombie reaped just now. */
 				sys_pidfd_send_signal(fd, SIGKILL, NULL, 0);

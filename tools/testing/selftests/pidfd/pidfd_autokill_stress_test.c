@@ -925,21 +925,20 @@ FIXTURE_TEARDOWN(stress)
 	close(self->blk[1]);
 }
 
-/*
- * The fewest rounds a stress loop may run: a loop that stops at once (a
- * broken loop condition, a deadline already past) would pass having raced
- * nothing.  10 is far below every cap (25 rounds and more), which the
- * guest reaches in under 2 s of the default 10; the slowest loop,
- * stress_parent_killed_midspawn, has a minimum of its own.
- */
-#define STRESS_MIN_ROUNDS 10
+static bool more(long long deadline, long done, long cap);
 
-static void expect_min_rounds(struct __test_metadata *_metadata,
-			      const char *what, long done, long min)
+/*
+ * A stress loop must have run until its cap or its deadline: one that
+ * stops early (a broken loop condition) or never starts would pass having
+ * raced nothing.  Not a minimum count, which a slower machine would miss
+ * within the same deadline.
+ */
+static void expect_loop_ran(struct __test_metadata *_metadata, const char *what,
+			    long done, long long deadline, long cap)
 {
-	EXPECT_GE(done, min) {
-		TH_LOG("%s: %ld rounds, fewer than %ld: the loop hardly ran",
-		       what, done, min);
+	EXPECT_TRUE(done >= 1 && !more(deadline, done, cap)) {
+		TH_LOG("%s: stopped after %ld of %ld rounds, before its deadline",
+		       what, done, cap);
 	}
 }
 
@@ -1071,8 +1070,8 @@ TEST_F_TIMEOUT(stress, stress_spawn_close_threads, STRESS_SLACK)
 		       secs_since(self->start));
 	for (i = 0; i < SPAWN_THREADS; i++)
 		if (!sp[i].fail)
-			expect_min_rounds(_metadata, "spawner thread",
-					  sp[i].done, STRESS_MIN_ROUNDS);
+			expect_loop_ran(_metadata, "spawner thread", sp[i].done,
+					sp[i].deadline, sp[i].cap);
 	check_clean(_metadata, self->fds);
 }
 
@@ -1194,8 +1193,8 @@ TEST_F_TIMEOUT(stress, stress_dup_close_race, STRESS_SLACK)
 		       _metadata->name, rounds, DUPS + 1, r.premature,
 		       secs_since(self->start));
 	if (!r.premature && !r.close_errors)
-		expect_min_rounds(_metadata, "racing closes", rounds,
-				  STRESS_MIN_ROUNDS);
+		expect_loop_ran(_metadata, "racing closes", rounds, self->deadline,
+				stress_cap(DUP_ROUNDS));
 	check_clean(_metadata, self->fds);
 }
 
@@ -1262,18 +1261,14 @@ TEST_F_TIMEOUT(stress, stress_exec_exit_race, STRESS_SLACK)
 	}
 	ksft_print_msg("stress %s: %ld children (%ld exec): %ld killed, %ld exited, %ld gone\n",
 		       _metadata->name, i, execs, killed, exited, early);
-	expect_min_rounds(_metadata, "exec/exit children", i, STRESS_MIN_ROUNDS);
+	expect_loop_ran(_metadata, "exec/exit children", i, self->deadline,
+			stress_cap(EXEC_CAP));
 	check_clean(_metadata, self->fds);
 }
 
 #define MID_SPAWN 128	/* children per middle process */
 #define MID_OPEN 64	/* pidfds the middle keeps open */
 #define MID_ROUNDS 20
-/*
- * A round spawns up to MID_SPAWN children and is the slowest of the stress
- * loops: 4 rounds still have both modes (plain, chained) twice.
- */
-#define MID_MIN_ROUNDS 4
 
 /*
  * The middle process: spawn autokill children, report each pid, keep the
@@ -1396,8 +1391,8 @@ TEST_F_TIMEOUT(stress, stress_parent_killed_midspawn, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld rounds (%ld chained), %ld children, %ld killed (%.1f s)\n",
 		       _metadata->name, rounds, chains, reported, observed,
 		       secs_since(self->start));
-	expect_min_rounds(_metadata, "middle processes", rounds,
-			  MID_MIN_ROUNDS);
+	expect_loop_ran(_metadata, "middle processes", rounds, self->deadline,
+			stress_cap(MID_ROUNDS));
 	check_clean(_metadata, self->fds);
 }
 
@@ -1563,7 +1558,8 @@ TEST_F_TIMEOUT(stress, stress_scm_rights_pingpong, STRESS_SLACK)
 	ksft_print_msg("stress %s: %ld bounces in %ld rounds (%ld closed by the peer, %.1f s)\n",
 		       _metadata->name, bounces, rounds, by_peer,
 		       secs_since(self->start));
-	expect_min_rounds(_metadata, "ping-pong", rounds, STRESS_MIN_ROUNDS);
+	expect_loop_ran(_metadata, "ping-pong", rounds, self->deadline,
+			stress_cap(PP_ROUNDS));
 	check_clean(_metadata, self->fds);
 }
 

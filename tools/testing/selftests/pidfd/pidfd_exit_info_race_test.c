@@ -27,7 +27,7 @@
  * [1, 100000]); a test stops early, and says so, when its time budget
  * (75 s) runs out. EINVAL from clone3() (a kernel without CLONE_AUTOREAP)
  * skips the tests, unless PIDFD_FEATURE_REQUIRED=1 (see pidfd.h) says the
- * kernel has the flag, as the test guest does: then they fail.
+ * kernel has the flag: then they fail.
  */
 
 #define _GNU_SOURCE
@@ -351,7 +351,7 @@ static bool become_rt_parent(struct __test_metadata *_metadata)
 }
 
 /*
- * Test 1: poll() for POLLIN, sleeping, then PIDFD_GET_INFO at once; count
+ * pollin_window: poll() for POLLIN, sleeping, then PIDFD_GET_INFO at once; count
  * the rounds without PIDFD_INFO_EXIT. Fails only on the contract. The
  * parent has to be woken, scheduled and back in the kernel for the ioctl
  * before the child reaches pidfs_exit(), so this finds the window only when
@@ -364,14 +364,16 @@ TEST_F_TIMEOUT(exit_info_race, pollin_window, TEST_TIMEOUT_S)
 }
 
 /*
- * Test 1 with the window entered on purpose, without changing the kernel:
+ * pollin_window_rt: the window entered on purpose, without changing the kernel:
  * the parent is a SCHED_FIFO task and each child a SCHED_OTHER task on the
  * same CPU. do_notify_pidfd() wakes the parent from inside exit_notify(),
  * an RT task preempts the exiting child at once (not lazily), and the
  * child is switched out at the first preemption point, the unlock of
  * tasklist_lock, after ->exit_state is set and before release_task() has
  * called pidfs_exit(). The parent then sees POLLIN and asks for the exit
- * status before it is recorded, whatever the speed of the machine. After
+ * status before it is recorded, whatever the speed of the machine, on a
+ * preemptible kernel (CONFIG_PREEMPTION; without it the child runs on to its
+ * next scheduling point, which may be past pidfs_exit()). After
  * POLLHUP, which needs the child to run on, the status must be there.
  */
 TEST_F_TIMEOUT(exit_info_race, pollin_window_rt, TEST_TIMEOUT_S)
@@ -382,7 +384,7 @@ TEST_F_TIMEOUT(exit_info_race, pollin_window_rt, TEST_TIMEOUT_S)
 }
 
 /*
- * Test 2: the contract alone, with the parent placed as in
+ * exit_info_after_pollhup: the contract alone, with the parent placed as in
  * pollin_window_rt: wait for POLLHUP first, then PIDFD_GET_INFO;
  * PIDFD_INFO_EXIT must be there in every round.
  */
