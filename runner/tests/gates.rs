@@ -3,36 +3,13 @@
 //! without results, stale or truncated errno matrices, and `cargo test`'s exit status.
 
 use runner::json::{self, Json};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+mod common;
+use common::{data, run, scratch};
 
 /// The checked-in manifest.
 fn manifest() -> String {
     format!("{}/../configs/expected.tsv", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("runner-gates-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_runner"))
-        .args(args)
-        .output()
-        .expect("run runner");
-    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        s(&out.stdout),
-        s(&out.stderr),
-    )
 }
 
 fn path(p: &Path) -> &str {
