@@ -16,6 +16,7 @@
 #   make test VARIANT=v   build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
+#   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
 #
@@ -56,7 +57,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -150,6 +151,13 @@ soak: deps runner
 .PHONY: flaky
 flaky: deps runner
 	$(Q)scripts/flaky.sh $(VARIANT) $(RUNS)
+
+# The Kconfig combinations the port allows, each built and linked (vmlinux) in
+# build/configs, and a wrong bindgen layout that must fail to build:
+# scripts/configs-check.sh, table in out/configs/configs.tsv.  CASES=... for some.
+.PHONY: configs-check
+configs-check: deps runner
+	$(Q)scripts/configs-check.sh $(CASES)
 
 # The debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, fault injection)
 # on the rust variant, or VARIANT=c for upstream's C under the same checkers.

@@ -8,18 +8,24 @@
 //! (`SCM_RIGHTS`) and `pidfd_getfd()` copies share it and keep the child alive, while
 //! `pidfd_open()` and `open_by_handle_at()` create other files that never carry the flag.
 
-use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::{
     bindings,
     clone::PidfdFlags,
-    pid::{Pid, PidType},
+    fs::file::LocalFile,
+    pid::{PidType, StructPid},
     prelude::*,
     sync::rcu,
 };
 
+// The fields read here (`f_flags` through `LocalFile::flags()`) are where C has them.
+kernel::static_assert_c_offset! {
+    file.f_flags == OFFSETOF_FILE_F_FLAGS;
+    inode.i_private == OFFSETOF_INODE_I_PRIVATE;
+}
+
 /// What the last close of a pidfd's file does: nothing, unless the file carries
 /// `PIDFD_AUTOKILL`.
-fn release(pid: &Pid, flags: PidfdFlags) {
+fn release(pid: &StructPid, flags: PidfdFlags) {
     if !flags.contains(PidfdFlags::AUTOKILL) {
         return;
     }
@@ -28,13 +34,8 @@ fn release(pid: &Pid, flags: PidfdFlags) {
     let Some(task) = pid.task(PidType::Tgid, &guard) else {
         return;
     };
-    // `clone3()` never creates kernel threads or user workers; refuse to kill one regardless
-    // (`WARN_ON_ONCE()`).
-    if task.is_kthread_or_user_worker() {
-        static WARNED: AtomicBool = AtomicBool::new(false);
-        if !WARNED.swap(true, Ordering::Relaxed) {
-            kernel::warn_on!(true);
-        }
+    // `clone3()` never creates kernel threads or user workers; refuse to kill one regardless.
+    if kernel::warn_on_once!(task.is_kthread_or_user_worker()) {
         return;
     }
     task.kill_group_priv();
@@ -51,11 +52,15 @@ pub unsafe extern "C" fn rust_pidfs_file_release(
     inode: *mut bindings::inode,
     file: *mut bindings::file,
 ) -> c_int {
-    // SAFETY: `file` is valid until the release handler returns; its flags no longer change.
-    let flags = PidfdFlags::from_raw(unsafe { (*file).f_flags });
+    // SAFETY: `file` stays valid until the release handler returns (the VFS frees it after),
+    // which bounds the reference; with the last reference gone no `fdget_pos()` can be active on
+    // it. Nothing here takes a new reference from the zero count, so, as in the release handler
+    // of `kernel::miscdevice`, the borrowed `LocalFile` is only read.
+    let file = unsafe { LocalFile::from_raw_file(file) };
+    let flags = PidfdFlags::from_raw(file.flags());
     // SAFETY: `inode` is a valid pidfs inode; its `i_private` is the `struct pid`, which the
     // inode keeps referenced at least until the file is gone.
-    let pid = unsafe { Pid::from_raw((*inode).i_private.cast::<bindings::pid>()) };
+    let pid = unsafe { StructPid::from_raw((*inode).i_private.cast::<bindings::pid>()) };
     release(pid, flags);
     0
 }

@@ -18,19 +18,16 @@ use kernel::{
     capability::{self, Capability},
     clone::{CloneArgs, CloneFlags, ExitSignal, PidfdFlags},
     prelude::*,
-    task::Task,
+    task::NewTask,
     uaccess::UserPtr,
 };
 
-/// The prefix of this file's `pr_*!` messages (a built-in object has no `module!` to provide it).
-const __LOG_PREFIX: &[u8] = b"clone_autokill\0";
-
 /// Facts about the calling task that [`check_flags`] depends on.
 ///
-/// [`check_flags`] asks for a fact only when the check that needs it is reached, in the order of
-/// upstream's checks: two of them ([`Self::may_clone_newuser`] and
-/// [`Self::ns_capable_sys_admin`]) are capability checks with side effects (`PF_SUPERPRIV`,
-/// audit), so when they are made matters as much as their answer.
+/// [`check_flags`] asks for a fact only when the check that needs it is reached, in upstream's
+/// order: two of them ([`Self::capable_sys_admin`] and [`Self::ns_capable_sys_admin`]) are
+/// capability checks with side effects (`PF_SUPERPRIV`, audit), so when they are made matters as
+/// much as their answer.
 pub trait CallerFacts {
     /// The caller is a global or container init (`SIGNAL_UNKILLABLE`).
     fn signal_unkillable(&self) -> bool;
@@ -38,9 +35,10 @@ pub trait CallerFacts {
     fn autoreap(&self) -> bool;
     /// The caller's children would land in another pid namespace than its own.
     fn pid_ns_for_children_differs(&self) -> bool;
-    /// The caller may create a user namespace: the `kernel.unprivileged_userns_clone` sysctl is
-    /// set, or else `capable(CAP_SYS_ADMIN)`.
-    fn may_clone_newuser(&self) -> bool;
+    /// Debian's `kernel.unprivileged_userns_clone` sysctl is set.
+    fn unprivileged_userns_clone(&self) -> bool;
+    /// `capable(CAP_SYS_ADMIN)`.
+    fn capable_sys_admin(&self) -> bool;
     /// `ns_capable(current_user_ns(), CAP_SYS_ADMIN)`.
     fn ns_capable_sys_admin(&self) -> bool;
 }
@@ -65,13 +63,18 @@ impl CallerFacts for Caller {
     }
 
     #[inline]
-    fn may_clone_newuser(&self) -> bool {
-        unprivileged_userns_clone() || capability::capable(Capability::SYS_ADMIN)
+    fn unprivileged_userns_clone(&self) -> bool {
+        unprivileged_userns_clone()
+    }
+
+    #[inline]
+    fn capable_sys_admin(&self) -> bool {
+        capability::capable(Capability::SYS_ADMIN)
     }
 
     #[inline]
     fn ns_capable_sys_admin(&self) -> bool {
-        capability::ns_capable_current_user_ns(Capability::SYS_ADMIN)
+        capability::ns_capable(current!().cred().user_ns(), Capability::SYS_ADMIN)
     }
 }
 
@@ -92,14 +95,10 @@ fn unprivileged_userns_clone() -> bool {
 
 /// The clone flag checks that `copy_process()` makes before it allocates anything.
 ///
-/// Returns the same errno as upstream's C for every combination of `flags`, `exit_signal` and
-/// facts, and makes the capability checks exactly when the C makes them: the two EPERM checks
-/// keep their place (the `CLONE_NEWUSER` one before every EINVAL check, the
-/// `CLONE_PIDFD_AUTOKILL` one after all of them), and the EINVAL checks between them, which can
-/// only give the same result, are in the order that costs least.
-///
-/// The common path (no `CLONE_NEWUSER`) makes no call before it returns or hands over to
-/// [`check_caller`], so the compiler can keep it free of a stack frame.
+/// Upstream's checks, in upstream's order and with upstream's comments, so that the two read
+/// side by side: the order decides which errno a call with several faults gets, and when the
+/// capability checks (which have side effects) are made. The KUnit suite below compares the
+/// function with the C over every combination of the flags, exit signals and facts.
 pub fn check_flags(
     flags: CloneFlags,
     exit_signal: ExitSignal,
@@ -108,112 +107,79 @@ pub fn check_flags(
     use CloneFlags as F;
 
     // Don't allow sharing the root directory with processes in a different namespace.
-    if flags.contains(F::FS) && flags.intersects(F::NEWNS | F::NEWUSER) {
+    if flags.contains(F::NEWNS | F::FS) {
         return Err(EINVAL);
     }
-    if flags.contains(F::NEWUSER) {
-        return check_flags_newuser(flags, exit_signal, caller);
-    }
-    check_flags_after_newuser(flags, exit_signal, caller)
-}
 
-/// [`check_flags`] for `CLONE_NEWUSER`: the capability check that comes before the EINVAL checks
-/// of [`check_flags_alone`], then the rest.
-#[cold]
-#[inline(never)]
-fn check_flags_newuser(
-    flags: CloneFlags,
-    exit_signal: ExitSignal,
-    caller: &impl CallerFacts,
-) -> Result {
-    if !caller.may_clone_newuser() {
-        return Err(EPERM);
+    if flags.contains(F::NEWUSER | F::FS) {
+        return Err(EINVAL);
     }
-    check_flags_after_newuser(flags, exit_signal, caller)
-}
 
-/// The checks of [`check_flags`] that follow the `CLONE_NEWUSER` capability check.
-#[inline(always)]
-fn check_flags_after_newuser(
-    flags: CloneFlags,
-    exit_signal: ExitSignal,
-    caller: &impl CallerFacts,
-) -> Result {
-    use CloneFlags as F;
-
-    check_flags_alone(flags, exit_signal)?;
-    if flags.intersects(F::PARENT | F::THREAD | F::PIDFD_AUTOKILL) {
-        return check_caller(flags, caller);
-    }
-    Ok(())
-}
-
-/// The EINVAL checks of [`check_flags`] that depend on the flags and the exit signal alone.
-///
-/// They give EINVAL like the fact-based ones of [`check_caller`] that follow, and the only later
-/// result that is not EINVAL (the `CLONE_PIDFD_AUTOKILL` EPERM) comes last in the C too, so the
-/// order among them does not change any result: they are grouped by the flag that rules the
-/// others out, and most rejected calls never look at `current`. (The KUnit suite checks the
-/// equivalence.)
-#[inline(always)]
-fn check_flags_alone(flags: CloneFlags, exit_signal: ExitSignal) -> Result {
-    use CloneFlags as F;
-
-    if flags.contains(F::THREAD) {
-        // Thread groups must share signals as well, and detached threads can only be started
-        // up within the thread group. A thread group lives in one pid and one user namespace;
-        // autoreap, no_new_privs at fork and the autokill pidfd are about a new process, so
-        // upstream rejects them for a thread.
-        if !flags.contains(F::SIGHAND)
-            || flags.intersects(F::NEWUSER | F::NEWPID | F::AUTOREAP | F::NNP | F::PIDFD_AUTOKILL)
-        {
-            return Err(EINVAL);
-        }
-    }
-    // Shared signal handlers imply shared VM.
-    if flags.contains(F::SIGHAND) && !flags.contains(F::VM) {
-        return Err(EINVAL);
-    }
-    // CLONE_DETACHED is blocked so that it can be reused later together with CLONE_PIDFD.
-    if flags.contains(F::PIDFD | F::DETACHED) {
-        return Err(EINVAL);
-    }
-    // An autoreaped child has no parent to notify.
-    if flags.contains(F::AUTOREAP) && (flags.contains(F::PARENT) || exit_signal.is_set()) {
-        return Err(EINVAL);
-    }
-    // The kill on the last close needs the pidfd, and a child nobody waits for.
-    if flags.contains(F::PIDFD_AUTOKILL) && !flags.contains(F::PIDFD | F::AUTOREAP) {
-        return Err(EINVAL);
-    }
-    Ok(())
-}
-
-/// The checks of [`check_flags`] that ask about the calling task, in upstream's order; only
-/// reached when `flags` has one of `CLONE_PARENT`, `CLONE_THREAD` and `CLONE_PIDFD_AUTOKILL`.
-#[inline(never)]
-fn check_caller(flags: CloneFlags, caller: &impl CallerFacts) -> Result {
-    use CloneFlags as F;
-
-    // Global and container inits may not create siblings: they would never be reaped.
-    if flags.contains(F::PARENT) && caller.signal_unkillable() {
-        return Err(EINVAL);
-    }
-    if flags.contains(F::THREAD) && caller.pid_ns_for_children_differs() {
-        return Err(EINVAL);
-    }
-    // A sibling of an autoreaped process would silently become a zombie of its parent.
-    if flags.contains(F::PARENT) && caller.autoreap() {
-        return Err(EINVAL);
-    }
-    // Without CLONE_NNP the child could gain privileges (setuid exec) and then be killed by an
-    // unprivileged caller; require CAP_SYS_ADMIN in the caller's own user namespace.
-    if flags.contains(F::PIDFD_AUTOKILL)
-        && !flags.contains(F::NNP)
-        && !caller.ns_capable_sys_admin()
+    if flags.contains(F::NEWUSER)
+        && !caller.unprivileged_userns_clone()
+        && !caller.capable_sys_admin()
     {
         return Err(EPERM);
     }
+
+    // Thread groups must share signals as well, and detached threads can only be started up
+    // within the thread group.
+    if flags.contains(F::THREAD) && !flags.contains(F::SIGHAND) {
+        return Err(EINVAL);
+    }
+
+    // Shared signal handlers imply shared VM. By way of the above, thread groups also imply
+    // shared VM. Blocking this case allows for various simplifications in other code.
+    if flags.contains(F::SIGHAND) && !flags.contains(F::VM) {
+        return Err(EINVAL);
+    }
+
+    // Siblings of global init remain as zombies on exit since they are not reaped by their
+    // parent (swapper). To solve this and to avoid multi-rooted process trees, prevent global
+    // and container-inits from creating siblings.
+    if flags.contains(F::PARENT) && caller.signal_unkillable() {
+        return Err(EINVAL);
+    }
+
+    // If the new process will be in a different pid or user namespace do not allow it to share
+    // a thread group with the forking task.
+    if flags.contains(F::THREAD)
+        && (flags.intersects(F::NEWUSER | F::NEWPID) || caller.pid_ns_for_children_differs())
+    {
+        return Err(EINVAL);
+    }
+
+    // CLONE_DETACHED is blocked so that we can potentially reuse it later for CLONE_PIDFD.
+    if flags.contains(F::PIDFD | F::DETACHED) {
+        return Err(EINVAL);
+    }
+
+    if flags.contains(F::AUTOREAP)
+        && (flags.intersects(F::THREAD | F::PARENT) || exit_signal.is_set())
+    {
+        return Err(EINVAL);
+    }
+
+    if flags.contains(F::PARENT) && caller.autoreap() {
+        return Err(EINVAL);
+    }
+
+    if flags.contains(F::NNP | F::THREAD) {
+        return Err(EINVAL);
+    }
+
+    if flags.contains(F::PIDFD_AUTOKILL) {
+        if !flags.contains(F::PIDFD | F::AUTOREAP) || flags.contains(F::THREAD) {
+            return Err(EINVAL);
+        }
+        // Without CLONE_NNP the child could escalate privileges after being spawned, so
+        // require CAP_SYS_ADMIN. With CLONE_NNP the child can't gain new privileges, so allow
+        // unprivileged usage.
+        if !flags.contains(F::NNP) && !caller.ns_capable_sys_admin() {
+            return Err(EPERM);
+        }
+    }
+
     Ok(())
 }
 
@@ -226,42 +192,52 @@ const CLONE3_KNOWN_FLAGS: CloneFlags = CloneFlags::LEGACY
     .union(CloneFlags::PIDFD_AUTOKILL)
     .union(CloneFlags::EMPTY_MNTNS);
 
-/// The flag part of `clone3_args_valid()`: a pure function of the flags and the exit signal.
+/// The flag checks of `clone3_args_valid()`: a pure function of the flags and the exit signal.
 pub fn clone3_flags_valid(flags: CloneFlags, exit_signal: ExitSignal) -> bool {
     use CloneFlags as F;
 
-    // No unknown flags; CLONE_DETACHED and the CSIGNAL bits (but CLONE_NEWTIME) are reserved for
-    // reuse by clone3().
-    if flags.difference(CLONE3_KNOWN_FLAGS) != F::EMPTY
-        || flags.intersects(F::DETACHED | F::CSIGNAL.difference(F::NEWTIME))
-        || flags.contains(F::SIGHAND | F::CLEAR_SIGHAND)
-    {
+    // Verify that no unknown flags are passed along.
+    if flags.difference(CLONE3_KNOWN_FLAGS) != F::EMPTY {
         return false;
     }
-    !(flags.intersects(F::THREAD | F::PARENT) && exit_signal.is_set())
+
+    // - make the CLONE_DETACHED bit reusable for clone3
+    // - make the CSIGNAL bits reusable for clone3
+    if flags.intersects(F::DETACHED | F::CSIGNAL.difference(F::NEWTIME)) {
+        return false;
+    }
+
+    if flags.contains(F::SIGHAND | F::CLEAR_SIGHAND) {
+        return false;
+    }
+
+    if flags.intersects(F::THREAD | F::PARENT) && exit_signal.is_set() {
+        return false;
+    }
+
+    true
 }
 
 /// `clone3_stack_valid()`: checks the stack userspace gave and turns it into the initial stack
-/// pointer (the stack grows down on every architecture this is built for).
-#[inline]
+/// pointer.
 pub fn clone3_stack_valid(args: &mut CloneArgs) -> bool {
-    if args.stack() == 0 {
-        return args.stack_size() == 0;
-    }
-    clone3_stack_check_set(args)
-}
-
-/// [`clone3_stack_valid`] for a caller-provided stack: out of line, so that the common case (no
-/// stack: the child runs on a copy of the parent's) needs no stack frame.
-#[inline(never)]
-fn clone3_stack_check_set(args: &mut CloneArgs) -> bool {
     let (stack, size) = (args.stack(), args.stack_size());
-    if size == 0 || !UserPtr::from_addr(stack).access_ok(size) {
-        return false;
+    if stack == 0 {
+        if size > 0 {
+            return false;
+        }
+    } else {
+        if size == 0 {
+            return false;
+        }
+        if !UserPtr::from_addr(stack).access_ok(size) {
+            return false;
+        }
+        // Cannot wrap: `access_ok()` just checked that the range ends below the user address
+        // limit.
+        #[cfg(not(CONFIG_STACK_GROWSUP))]
+        args.set_stack(stack.wrapping_add(size));
     }
-    // Cannot wrap: `access_ok()` just checked that the range ends below the user address limit.
-    #[cfg(not(CONFIG_STACK_GROWSUP))]
-    args.set_stack(stack.wrapping_add(size));
     true
 }
 
@@ -282,8 +258,8 @@ pub fn pidfd_flags(flags: CloneFlags) -> PidfdFlags {
 ///
 /// # Safety
 ///
-/// None: the function only reads the calling task's state. (`#[export]` requires it to be
-/// `unsafe`.)
+/// Called in process context by the task that is executing `clone()`/`clone3()` (the facts and
+/// the capability checks are about `current`), before `copy_process()` allocates anything.
 #[export]
 pub unsafe extern "C" fn rust_copy_process_check_flags(
     clone_flags: u64,
@@ -299,12 +275,14 @@ pub unsafe extern "C" fn rust_copy_process_check_flags(
     }
 }
 
-/// `clone3()`: [`clone3_flags_valid`] and [`clone3_stack_valid`].
+/// `clone3()`: the checks of `clone3_args_valid()`, [`clone3_flags_valid`] then
+/// [`clone3_stack_valid`].
 ///
 /// # Safety
 ///
 /// `kargs` points to the valid `struct kernel_clone_args` that `clone3()` is filling in, which
-/// nothing else accesses during the call.
+/// nothing else accesses during the call; called in process context (`access_ok()` is about the
+/// current task's address space).
 #[export]
 pub unsafe extern "C" fn rust_clone3_args_valid(kargs: *mut bindings::kernel_clone_args) -> bool {
     // SAFETY: Per the function's safety requirements.
@@ -326,12 +304,13 @@ pub unsafe extern "C" fn rust_clone_pidfd_flags(clone_flags: u64) -> c_uint {
 ///
 /// # Safety
 ///
-/// `p` points to the task that `copy_process()` is creating, which holds a reference to it.
+/// `p` points to the task that `copy_process()` is creating as the leader of a new thread group
+/// (`CLONE_NNP` excludes `CLONE_THREAD`), before it is attached to its pids.
 #[export]
 pub unsafe extern "C" fn rust_clone_set_no_new_privs(p: *mut bindings::task_struct) {
-    // SAFETY: Per the safety requirements `p` is a valid task with a non-zero reference count,
-    // which is the invariant of `Task`; `Task` is a `repr(transparent)` wrapper.
-    let task = unsafe { &*p.cast::<Task>() };
+    // SAFETY: Per the safety requirements `p` is a new process that has not run and that nobody
+    // else can reach yet, which is the invariant of `NewTask`.
+    let task = unsafe { NewTask::from_raw(p) };
     task.set_no_new_privs();
 }
 
@@ -339,18 +318,22 @@ pub unsafe extern "C" fn rust_clone_set_no_new_privs(p: *mut bindings::task_stru
 ///
 /// # Safety
 ///
-/// `p` points to the new thread-group leader that `copy_process()` is attaching, with
-/// `tasklist_lock` held for writing.
+/// `p` points to the task that `copy_process()` is creating as the leader of a new thread group,
+/// called with `tasklist_lock` held for writing before the task is attached to its pids.
 #[export]
 pub unsafe extern "C" fn rust_clone_set_autoreap(p: *mut bindings::task_struct) {
-    // SAFETY: Per the safety requirements `p` is a valid task that `copy_process()` holds a
-    // reference to, which is the invariant of `Task`; `Task` is a `repr(transparent)` wrapper.
-    let task = unsafe { &*p.cast::<Task>() };
-    // SAFETY: `p` is a thread-group leader with its `signal` set up, and `tasklist_lock` is
-    // held for writing, per the safety requirements.
-    unsafe { task.set_autoreap() };
+    // SAFETY: Per the safety requirements `p` is a new process with its own `signal_struct`,
+    // which has not run and that nobody else can reach yet: the invariant of `NewTask`.
+    let task = unsafe { NewTask::from_raw(p) };
+    task.set_autoreap();
 }
 
+/// The prefix of the KUnit suite's `pr_*!` messages (a built-in object has no `module!` to
+/// provide it).
+#[cfg(CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST)]
+const __LOG_PREFIX: &[u8] = b"clone_autokill\0";
+
+#[cfg(CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST)]
 #[kunit_tests(clone_autokill)]
 mod tests {
     use super::*;
@@ -394,11 +377,12 @@ mod tests {
         fn pid_ns_for_children_differs(&self) -> bool {
             self.facts.pid_ns_for_children_differs
         }
-        fn may_clone_newuser(&self) -> bool {
-            self.facts.unprivileged_userns_clone || {
-                self.capable_calls.set(self.capable_calls.get() + 1);
-                self.facts.capable_sys_admin
-            }
+        fn unprivileged_userns_clone(&self) -> bool {
+            self.facts.unprivileged_userns_clone
+        }
+        fn capable_sys_admin(&self) -> bool {
+            self.capable_calls.set(self.capable_calls.get() + 1);
+            self.facts.capable_sys_admin
         }
         fn ns_capable_sys_admin(&self) -> bool {
             self.ns_capable_calls.set(self.ns_capable_calls.get() + 1);
@@ -551,70 +535,77 @@ mod tests {
         assert_eq!(mismatches, 0);
     }
 
-    /// The struct fields the port reads are where the C compiler put them: bindgen's layout and
-    /// C's can disagree (an empty `____cacheline_aligned` struct in `task_struct` did once).
+    /// `clone3_stack_valid()`: every class of stack argument (none, a stack without a size, a
+    /// size without a stack, a range `access_ok()` refuses, one that wraps around the top of
+    /// the address space, and valid ones up to the user address limit), against the C.
     #[test]
-    fn bindings_layout_matches_c() {
-        use core::mem::offset_of;
-        use kernel::bindings::{
-            file, inode, kernel_clone_args, nsproxy, signal_struct, task_struct,
-        };
-        let fields = [
-            (
-                bindings::clone_autokill_field_CAK_TASK_FLAGS,
-                offset_of!(task_struct, flags),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_TASK_PID,
-                offset_of!(task_struct, pid),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_TASK_SIGNAL,
-                offset_of!(task_struct, signal),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_TASK_NSPROXY,
-                offset_of!(task_struct, nsproxy),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_SIGNAL_FLAGS,
-                offset_of!(signal_struct, flags),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_NSPROXY_PID_NS_FOR_CHILDREN,
-                offset_of!(nsproxy, pid_ns_for_children),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_FILE_F_FLAGS,
-                offset_of!(file, f_flags),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_INODE_I_PRIVATE,
-                offset_of!(inode, i_private),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_CLONE_ARGS_EXIT_SIGNAL,
-                offset_of!(kernel_clone_args, exit_signal),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK,
-                offset_of!(kernel_clone_args, stack),
-            ),
-            (
-                bindings::clone_autokill_field_CAK_CLONE_ARGS_STACK_SIZE,
-                offset_of!(kernel_clone_args, stack_size),
-            ),
+    fn clone3_stack_matches_c() {
+        // The first address `access_ok()` refuses: the end of the user address space.
+        let mut limit = 1usize << 20;
+        while limit < usize::MAX / 2 && UserPtr::from_addr(0).access_ok(limit * 2) {
+            limit *= 2;
+        }
+        let mut step = limit / 2;
+        while step > 0 {
+            if UserPtr::from_addr(0).access_ok(limit + step) {
+                limit += step;
+            }
+            step /= 2;
+        }
+        let page = 4096usize;
+        let stacks = [
+            0,
+            1,
+            page,
+            0x7fff_0000,
+            limit - page,
+            limit - 1,
+            limit,
+            limit + page,
+            usize::MAX - page + 1,
         ];
-        let mut wrong = 0u32;
-        for (field, rust) in fields {
-            // SAFETY: The oracle only returns a constant.
-            let c = unsafe { bindings::clone_autokill_oracle_offsetof(field) };
-            if c != rust {
-                pr_err!("field {}: offset {} in Rust, {} in C\n", field, rust, c);
-                wrong += 1;
+        let sizes = [0, 1, page, 8 * page, limit - page, limit, usize::MAX];
+        let (mut cases, mut refused, mut mismatches) = (0u32, 0u32, 0u32);
+        for stack in stacks {
+            for size in sizes {
+                let args = || {
+                    // SAFETY: An all-zero `kernel_clone_args` is valid (integers and pointers).
+                    let mut args: bindings::kernel_clone_args = unsafe { core::mem::zeroed() };
+                    args.stack = stack;
+                    args.stack_size = size;
+                    args
+                };
+                let (mut c_args, mut rust_args) = (args(), args());
+                // SAFETY: `c_args` is a valid struct that only this call accesses.
+                let want =
+                    unsafe { bindings::clone_autokill_oracle_clone3_stack_valid(&mut c_args) };
+                // SAFETY: `rust_args` is a valid struct, borrowed exclusively for the call.
+                let got = clone3_stack_valid(unsafe { CloneArgs::from_raw_mut(&mut rust_args) });
+                cases += 1;
+                refused += u32::from(!want);
+                if got != want || rust_args.stack != c_args.stack {
+                    pr_err!(
+                        "stack {:#x} size {:#x}: rust {} (stack {:#x}), C {} (stack {:#x})\n",
+                        stack,
+                        size,
+                        got,
+                        rust_args.stack,
+                        want,
+                        c_args.stack
+                    );
+                    mismatches += 1;
+                }
             }
         }
-        assert_eq!(wrong, 0);
+        pr_info!(
+            "clone3_stack_valid: {} cases compared with the C, {} refused, user limit {:#x}\n",
+            cases,
+            refused,
+            limit
+        );
+        assert_eq!(mismatches, 0);
+        // Every class is represented: some refused, some accepted.
+        assert!(refused > 0 && refused < cases);
     }
 
     /// The pidfd's file flags as upstream computes them in `copy_process()`.
@@ -629,7 +620,5 @@ mod tests {
             pidfd_flags(F::PIDFD | F::AUTOREAP | F::PIDFD_AUTOKILL),
             PidfdFlags::STALE | PidfdFlags::AUTOKILL
         );
-        assert_eq!(PidfdFlags::AUTOKILL.as_raw(), bindings::O_TRUNC);
-        assert_eq!(PidfdFlags::STALE.as_raw(), bindings::CLONE_PIDFD);
     }
 }

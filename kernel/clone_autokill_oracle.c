@@ -10,9 +10,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/signal.h>
-#include <linux/fs.h>
-#include <linux/nsproxy.h>
-#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
 #include <uapi/linux/sched.h>
 
 static bool oracle_capable(struct clone_caller_facts *facts)
@@ -112,31 +110,23 @@ bool clone_autokill_oracle_clone3_flags_valid(u64 clone_flags, int exit_signal)
 	return true;
 }
 
-size_t clone_autokill_oracle_offsetof(enum clone_autokill_field field)
+/* clone3_stack_valid() */
+bool clone_autokill_oracle_clone3_stack_valid(struct kernel_clone_args *kargs)
 {
-	switch (field) {
-	case CAK_TASK_FLAGS:
-		return offsetof(struct task_struct, flags);
-	case CAK_TASK_PID:
-		return offsetof(struct task_struct, pid);
-	case CAK_TASK_SIGNAL:
-		return offsetof(struct task_struct, signal);
-	case CAK_TASK_NSPROXY:
-		return offsetof(struct task_struct, nsproxy);
-	case CAK_SIGNAL_FLAGS:
-		return offsetof(struct signal_struct, flags);
-	case CAK_NSPROXY_PID_NS_FOR_CHILDREN:
-		return offsetof(struct nsproxy, pid_ns_for_children);
-	case CAK_FILE_F_FLAGS:
-		return offsetof(struct file, f_flags);
-	case CAK_INODE_I_PRIVATE:
-		return offsetof(struct inode, i_private);
-	case CAK_CLONE_ARGS_EXIT_SIGNAL:
-		return offsetof(struct kernel_clone_args, exit_signal);
-	case CAK_CLONE_ARGS_STACK:
-		return offsetof(struct kernel_clone_args, stack);
-	case CAK_CLONE_ARGS_STACK_SIZE:
-		return offsetof(struct kernel_clone_args, stack_size);
+	if (kargs->stack == 0) {
+		if (kargs->stack_size > 0)
+			return false;
+	} else {
+		if (kargs->stack_size == 0)
+			return false;
+
+		if (!access_ok((void __user *)kargs->stack, kargs->stack_size))
+			return false;
+
+#if !defined(CONFIG_STACK_GROWSUP)
+		kargs->stack += kargs->stack_size;
+#endif
 	}
-	return SIZE_MAX;
+
+	return true;
 }

@@ -57,22 +57,6 @@ struct clone_caller_facts {
 int clone_autokill_oracle_check_flags(u64 clone_flags, int exit_signal,
 				      struct clone_caller_facts *facts);
 bool clone_autokill_oracle_clone3_flags_valid(u64 clone_flags, int exit_signal);
-
-/* offsetof() as the C compiler sees it, for the layout check of the bindings. */
-enum clone_autokill_field {
-	CAK_TASK_FLAGS,
-	CAK_TASK_PID,
-	CAK_TASK_SIGNAL,
-	CAK_TASK_NSPROXY,
-	CAK_SIGNAL_FLAGS,
-	CAK_NSPROXY_PID_NS_FOR_CHILDREN,
-	CAK_FILE_F_FLAGS,
-	CAK_INODE_I_PRIVATE,
-	CAK_CLONE_ARGS_EXIT_SIGNAL,
-	CAK_CLONE_ARGS_STACK,
-	CAK_CLONE_ARGS_STACK_SIZE,
-};
-
-size_t clone_autokill_oracle_offsetof(enum clone_autokill_field field);
+bool clone_autokill_oracle_clone3_stack_valid(struct kernel_clone_args *kargs);
 
 #endif /* _LINUX_CLONE_AUTOKILL_H */

@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/linux/capability.h`](srctree/include/linux/capability.h).
 
-use crate::bindings;
+use crate::{bindings, user_namespace::UserNamespace};
 
 /// A POSIX capability (`CAP_*`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -33,13 +33,24 @@ pub fn capable(cap: Capability) -> bool {
     unsafe { bindings::capable(cap.0) }
 }
 
-/// Returns `true` if the current task has `cap` in its own user namespace
-/// (`ns_capable(current_user_ns(), cap)`).
+/// Returns `true` if the current task has `cap` in the user namespace `ns` (`ns_capable()`).
 ///
 /// The same side effects as [`capable`] apply.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::capability::{self, Capability};
+///
+/// // `ns_capable(current_user_ns(), CAP_SYS_ADMIN)`: privileged in its own user namespace.
+/// fn admin_in_own_userns() -> bool {
+///     capability::ns_capable(kernel::current!().cred().user_ns(), Capability::SYS_ADMIN)
+/// }
+/// # let _ = admin_in_own_userns();
+/// ```
 #[inline]
-pub fn ns_capable_current_user_ns(cap: Capability) -> bool {
-    // SAFETY: `current_user_ns()` is the user namespace of the current task's credentials, which
-    // stay valid while the task runs; `ns_capable()` accepts it with any capability number.
-    unsafe { bindings::ns_capable(bindings::current_user_ns(), cap.0) }
+pub fn ns_capable(ns: &UserNamespace, cap: Capability) -> bool {
+    // SAFETY: `ns` is a valid user namespace by the type invariant; `ns_capable()` accepts any
+    // capability number and acts on the current task.
+    unsafe { bindings::ns_capable(ns.as_ptr(), cap.0) }
 }

@@ -14,6 +14,12 @@ use core::ops::{BitAnd, BitOr};
 /// Any 64-bit value is a valid [`CloneFlags`]: userspace may pass bits the kernel does not know,
 /// and rejecting them is the job of the validation, not of this type.
 ///
+/// This type and [`PidfdFlags`] are not made with [`impl_flags!`](crate::impl_flags): the types
+/// that macro generates hold known flags only (no constructor from a raw value, and `!` and `^`
+/// mask to the known bits), while these must keep every bit that userspace or the VFS put in
+/// the value; and the validation builds its masks in `const` context, where the macro's
+/// operators cannot be used.
+///
 /// # Examples
 ///
 /// ```
@@ -145,6 +151,8 @@ impl BitAnd for CloneFlags {
 
 /// Flags of a pidfd's `struct file` (`file->f_flags`), as far as pidfs gives them a meaning.
 ///
+/// The values are C's (`include/uapi/linux/pidfd.h`), through the bindings.
+///
 /// # Examples
 ///
 /// ```
@@ -153,21 +161,33 @@ impl BitAnd for CloneFlags {
 /// let f = PidfdFlags::STALE | PidfdFlags::AUTOKILL;
 /// assert!(f.contains(PidfdFlags::AUTOKILL));
 /// assert!(!f.contains(PidfdFlags::THREAD));
+/// assert_eq!(f.as_raw(), kernel::bindings::PIDFD_STALE | kernel::bindings::PIDFD_AUTOKILL);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 #[repr(transparent)]
 pub struct PidfdFlags(u32);
 
+// Each flag is one bit, and no two share it: a pidfd's flags are tested one by one.
+crate::static_assert!(
+    bindings::PIDFD_THREAD.is_power_of_two()
+        && bindings::PIDFD_STALE.is_power_of_two()
+        && bindings::PIDFD_AUTOKILL.is_power_of_two()
+        && bindings::PIDFD_THREAD & bindings::PIDFD_STALE == 0
+        && bindings::PIDFD_THREAD & bindings::PIDFD_AUTOKILL == 0
+        && bindings::PIDFD_STALE & bindings::PIDFD_AUTOKILL == 0,
+    "the pidfd file flags must be distinct single bits"
+);
+
 impl PidfdFlags {
     /// No flags.
     pub const EMPTY: Self = Self(0);
     /// `PIDFD_THREAD`: the pidfd refers to a thread, not a thread group.
-    pub const THREAD: Self = Self(bindings::O_EXCL);
+    pub const THREAD: Self = Self(bindings::PIDFD_THREAD);
     /// `PIDFD_STALE`: no task is attached to the pid yet (kernel-internal, `pidfd_prepare()`).
-    pub const STALE: Self = Self(bindings::CLONE_PIDFD);
+    pub const STALE: Self = Self(bindings::PIDFD_STALE);
     /// `PIDFD_AUTOKILL`: the last close of this file kills the thread group (kernel-internal,
     /// set only for the pidfd that `clone3()` returns with `CLONE_PIDFD_AUTOKILL`).
-    pub const AUTOKILL: Self = Self(bindings::O_TRUNC);
+    pub const AUTOKILL: Self = Self(bindings::PIDFD_AUTOKILL);
 
     /// Creates a flag set from a raw `f_flags` value.
     #[inline]
@@ -217,10 +237,18 @@ impl ExitSignal {
 ///
 /// # Invariants
 ///
-/// The wrapped struct is valid and not modified by others while a reference to this type exists:
-/// it lives on the stack of the task that is executing the clone call.
+/// The wrapped struct is valid, and nothing else accesses it while a reference to this type
+/// exists: it lives on the stack of the task that is executing the clone call.
 #[repr(transparent)]
 pub struct CloneArgs(Opaque<bindings::kernel_clone_args>);
+
+// The fields read and written here are where C has them.
+crate::static_assert_c_offset! {
+    kernel_clone_args.flags == OFFSETOF_KERNEL_CLONE_ARGS_FLAGS;
+    kernel_clone_args.exit_signal == OFFSETOF_KERNEL_CLONE_ARGS_EXIT_SIGNAL;
+    kernel_clone_args.stack == OFFSETOF_KERNEL_CLONE_ARGS_STACK;
+    kernel_clone_args.stack_size == OFFSETOF_KERNEL_CLONE_ARGS_STACK_SIZE;
+}
 
 impl CloneArgs {
     /// Creates an exclusive reference from a raw pointer.
@@ -236,34 +264,32 @@ impl CloneArgs {
         unsafe { &mut *ptr.cast() }
     }
 
-    #[inline]
-    fn raw(&self) -> &bindings::kernel_clone_args {
-        // SAFETY: By the type invariant the struct is valid and has no concurrent writers.
-        unsafe { &*self.0.get() }
-    }
-
     /// The requested clone flags.
     #[inline]
     pub fn flags(&self) -> CloneFlags {
-        CloneFlags(self.raw().flags)
+        // SAFETY: By the type invariant the struct is valid and has no concurrent writers.
+        CloneFlags(unsafe { (*self.0.get()).flags })
     }
 
     /// The requested exit signal.
     #[inline]
     pub fn exit_signal(&self) -> ExitSignal {
-        ExitSignal(self.raw().exit_signal)
+        // SAFETY: By the type invariant the struct is valid and has no concurrent writers.
+        ExitSignal(unsafe { (*self.0.get()).exit_signal })
     }
 
     /// The lowest address of the child's stack, `0` for none (`clone3()` semantics).
     #[inline]
     pub fn stack(&self) -> usize {
-        self.raw().stack
+        // SAFETY: By the type invariant the struct is valid and has no concurrent writers.
+        unsafe { (*self.0.get()).stack }
     }
 
     /// The size of the child's stack.
     #[inline]
     pub fn stack_size(&self) -> usize {
-        self.raw().stack_size
+        // SAFETY: By the type invariant the struct is valid and has no concurrent writers.
+        unsafe { (*self.0.get()).stack_size }
     }
 
     /// Sets the initial stack pointer of the child.

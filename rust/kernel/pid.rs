@@ -4,7 +4,16 @@
 //!
 //! C header: [`include/linux/pid.h`](srctree/include/linux/pid.h).
 
-use crate::{bindings, sync::rcu, task::Task, types::Opaque};
+use crate::{
+    bindings,
+    sync::{
+        aref::{ARef, AlwaysRefCounted},
+        rcu,
+    },
+    task::Task,
+    types::Opaque,
+};
+use core::ptr::NonNull;
 
 /// The kinds of task a `struct pid` can be attached as (`enum pid_type`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -20,24 +29,49 @@ pub enum PidType {
     Sid = bindings::pid_type_PIDTYPE_SID,
 }
 
-/// Wraps the kernel's `struct pid`.
+/// Wraps the kernel's `struct pid`: a process identifier as an object, which outlives the
+/// tasks attached to it and is never reused for another process.
 ///
-/// A `struct pid` outlives the tasks attached to it: it stays valid while references to it are
-/// held (pidfds hold one), even after the task it named has been reaped.
+/// Named after the C struct because [`kernel::task::Pid`](crate::task::Pid) is already the
+/// numeric `pid_t`: a `StructPid` is what a pidfd refers to, a `Pid` is a number in one pid
+/// namespace.
+///
+/// A `struct pid` stays valid while references to it are held (pidfds hold one), even after
+/// the task it named has been reaped.
 ///
 /// # Invariants
 ///
-/// The pointer wrapped is a valid `struct pid` whose reference count is non-zero for as long as
-/// a reference to this type exists.
+/// The wrapped `struct pid` is valid, and its reference count is non-zero for as long as a
+/// reference to this type exists.
 #[repr(transparent)]
-pub struct Pid(Opaque<bindings::pid>);
+pub struct StructPid(Opaque<bindings::pid>);
 
 // SAFETY: A `struct pid` may be used from any thread; everything this type does with it is
-// synchronised by the C side (RCU for the task lookups).
-unsafe impl Sync for Pid {}
+// synchronised by the C side (RCU for the task lookups, an atomic reference count).
+unsafe impl Sync for StructPid {}
 
-impl Pid {
-    /// Creates a reference to a [`Pid`] from a valid pointer.
+// SAFETY: The reference count of a `struct pid` may be dropped from any thread.
+unsafe impl Send for StructPid {}
+
+// SAFETY: The type invariants guarantee a non-zero reference count, which `get_pid()` and
+// `put_pid()` maintain.
+unsafe impl AlwaysRefCounted for StructPid {
+    #[inline]
+    fn inc_ref(&self) {
+        // SAFETY: The existence of a shared reference means that the refcount is non-zero.
+        unsafe { bindings::get_pid(self.as_ptr()) };
+    }
+
+    #[inline]
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The caller gives up a reference it owns; `put_pid()` frees the struct when it
+        // was the last.
+        unsafe { bindings::put_pid(obj.cast().as_ptr()) }
+    }
+}
+
+impl StructPid {
+    /// Creates a reference to a [`StructPid`] from a valid pointer.
     ///
     /// # Safety
     ///
@@ -61,17 +95,29 @@ impl Pid {
     ///
     /// The task is only guaranteed to stay valid inside the RCU read-side critical section that
     /// `rcu` proves, so the returned reference cannot outlive the guard: using it after
-    /// `rcu_read_unlock()` does not compile.
+    /// `rcu_read_unlock()` does not compile. To keep the task longer, take a reference with
+    /// [`ARef::from`] while the guard is held.
     ///
     /// # Examples
     ///
     /// ```
-    /// use kernel::{pid::{Pid, PidType}, sync::rcu, task::Task};
+    /// use kernel::{pid::{PidType, StructPid}, sync::{aref::ARef, rcu}, task::Task};
     ///
-    /// fn leader_tgid(pid: &Pid) -> Option<i32> {
+    /// fn leader(pid: &StructPid) -> Option<ARef<Task>> {
     ///     let guard = rcu::read_lock();
-    ///     pid.task(PidType::Tgid, &guard).map(Task::tgid)
+    ///     pid.task(PidType::Tgid, &guard).map(ARef::from)
     /// }
+    ///
+    /// // The current task's own `struct pid`.
+    /// let current = kernel::current!();
+    /// // SAFETY: `get_task_pid()` returns a valid pid of a live task with a reference taken for
+    /// // the caller, which the `ARef` owns from then on.
+    /// let pid: ARef<StructPid> = unsafe {
+    ///     let ptr = kernel::bindings::get_task_pid(current.as_ptr(), PidType::Pid as u32);
+    ///     ARef::from_raw(core::ptr::NonNull::new(ptr).unwrap().cast())
+    /// };
+    /// let found = leader(&pid).expect("the current process has a leader");
+    /// assert_eq!(found.pid(), current.group_leader().pid());
     /// ```
     #[inline]
     pub fn task<'a>(&'a self, pid_type: PidType, _rcu: &'a rcu::Guard) -> Option<&'a Task> {
