@@ -143,6 +143,14 @@ step "cross-variant checks"
 scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
 "$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1
 
+# Every part this run was to report must have results: a results file left out
+# of the list below, or one of the wrong variant, fails the summary.
+required=(--require host --require cross --require bench)
+for v in "${variants[@]}"; do
+	required+=(--require "$v")
+	[ "$v" = rust ] && required+=(--require lint)
+done
+
 step "summary (total $(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"
-exec "$RUNNER" summary "${settings[@]}" --expect "$top/configs/expected.tsv" \
+exec "$RUNNER" summary "${settings[@]}" "${required[@]}" --expect "$top/configs/expected.tsv" \
 	--host "$host/cargo-test.txt" "$host/pipeline.json" "${results[@]}" "$host/variants.json"

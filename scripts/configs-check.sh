@@ -31,17 +31,17 @@ src=$top/build/src/patched
 build=$top/build/configs
 out=$top/out/configs
 
-# name | expectation (link or layout-error) | options on top of base.config
+# name | expectation (link or layout-error) | options on top of base.config, ";"-separated
 cases="
 rust-off|link|# CONFIG_RUST is not set
 port-c|link|# CONFIG_CLONE_AUTOKILL_RUST is not set
-port-rust-kunit|link|CONFIG_CLONE_AUTOKILL_RUST=y CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST=y
-port-rust-no-test|link|CONFIG_CLONE_AUTOKILL_RUST=y CONFIG_KUNIT=y # CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST is not set
-kunit-off|link|CONFIG_CLONE_AUTOKILL_RUST=y # CONFIG_KUNIT is not set
-user-ns-off|link|CONFIG_CLONE_AUTOKILL_RUST=y # CONFIG_USER_NS is not set
-pid-ns-off|link|CONFIG_CLONE_AUTOKILL_RUST=y # CONFIG_PID_NS is not set
-schedstats-on|link|CONFIG_CLONE_AUTOKILL_RUST=y CONFIG_SCHEDSTATS=y
-bad-layout|layout-error|CONFIG_CLONE_AUTOKILL_RUST=y # CONFIG_SCHEDSTATS is not set
+port-rust-kunit|link|CONFIG_CLONE_AUTOKILL_RUST=y;CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST=y
+port-rust-no-test|link|CONFIG_CLONE_AUTOKILL_RUST=y;CONFIG_KUNIT=y;# CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST is not set
+kunit-off|link|CONFIG_CLONE_AUTOKILL_RUST=y;# CONFIG_KUNIT is not set
+user-ns-off|link|CONFIG_CLONE_AUTOKILL_RUST=y;# CONFIG_USER_NS is not set
+pid-ns-off|link|CONFIG_CLONE_AUTOKILL_RUST=y;# CONFIG_PID_NS is not set
+schedstats-on|link|CONFIG_CLONE_AUTOKILL_RUST=y;CONFIG_SCHEDSTATS=y
+bad-layout|layout-error|CONFIG_CLONE_AUTOKILL_RUST=y;# CONFIG_SCHEDSTATS is not set
 "
 
 die() { echo "configs-check: error: $*" >&2; exit 2; }
@@ -64,10 +64,7 @@ trap restore_params EXIT
 # One case: configure, verify, build vmlinux.  Prints the outcome word.
 run_case() {
 	local name=$1 want=$2 opts=$3 frag=$build/case.config log=$out/$1.log
-	: > "$frag"
-	# "# CONFIG_X is not set" is one option; split the rest on spaces.
-	sed -E 's/(# CONFIG_[A-Z0-9_]+ is not set)/\n\1\n/g; s/ (CONFIG_)/\n\1/g' <<< "$opts" |
-		sed -E 's/^ +| +$//g' | grep . > "$frag"
+	tr ';' '\n' <<< "$opts" > "$frag"
 	{
 		echo "# case $name: expect $want"
 		cat "$frag"

@@ -22,12 +22,13 @@ commands:
       turn a console log into results.json (and the errno matrix TSV; a matrix.tsv is
       removed when the console has no matrix, so that a stale one cannot survive)
   summary [--expect <expected.tsv>] [--setting NAME=VALUE]... [--host <cargo-test-output.txt>]...
-          <results.json>...
+          [--require VARIANT]... <results.json>...
       per-variant tables; last line `N passed, N failed, N skipped`; exit 1 on failures.
       --setting: printed first (the run's effective settings). --expect: a failing row for
       every suite the manifest requires of a variant that is missing or has fewer cases than
       its minimum, and for every skip it does not allow. --host: `cargo test` output ending
-      in a `cargo test exit status: N` line; a non-zero status fails
+      in a `cargo test exit status: N` line; a non-zero status fails. --require: a failing
+      row for every VARIANT that no results file (or --host, for host) reports
   matrix-diff [--rows N] <name=matrix.tsv>...
       compare matrix TSVs; exit 1 if they differ, or if a table does not have exactly the
       rows 0..N-1 (default N: 131072, pidfd_clone_matrix_test's table)
@@ -246,7 +247,11 @@ fn parse_cmd(args: &[String]) -> Result<u8, Fail> {
 }
 
 fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
-    let a = usage(Args::parse(args, &["host", "expect", "setting"], &[]))?;
+    let a = usage(Args::parse(
+        args,
+        &["host", "expect", "setting", "require"],
+        &[],
+    ))?;
     let mut sections = Vec::new();
     for path in &a.positional {
         let sec = read_file(path)
@@ -270,6 +275,14 @@ fn summary_cmd(args: &[String]) -> Result<u8, Fail> {
             rows: vec![row],
             splats: Vec::new(),
         });
+    }
+    for v in a.opts.get("require").into_iter().flatten() {
+        if !sections.iter().any(|s| &s.variant == v) {
+            sections.push(summary::broken(
+                &format!("of variant {v}"),
+                "no results: the run was to report this variant",
+            ));
+        }
     }
     if let Some(path) = a.get("expect") {
         match read_file(path).and_then(|d| expect::parse(&String::from_utf8_lossy(&d), path)) {

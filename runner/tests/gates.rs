@@ -209,10 +209,25 @@ fn expect_rejects_a_broken_manifest() {
 
 #[test]
 fn real_manifest_accepts_a_real_rust_run() {
-    // tests/data/rust-run.json: results.json of a real rust boot (make flaky, run 1).
+    // tests/data/rust-run.json: results.json of a real rust boot (the kernel crate's doctests
+    // included).
     let (code, out, err) = run(&["summary", "--expect", &manifest(), &data("rust-run.json")]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(out.lines().last(), Some("176 passed, 0 failed, 4 skipped"));
+    assert_eq!(out.lines().last(), Some("537 passed, 0 failed, 4 skipped"));
+}
+
+#[test]
+fn summary_fails_a_required_variant_without_results() {
+    let dir = scratch("require");
+    let r = parsed(&dir, "r", "rust", &format!("{KUNIT_S}##> guest-exit: ok\n"));
+    let (code, out, _) = run(&["summary", "--require", "rust", &r]);
+    assert_eq!(code, 0, "{out}");
+    // A variant the run was to report, of which no results file speaks: a check that left
+    // out a results file, or a file of the wrong variant, cannot pass.
+    let (code, out, _) = run(&["summary", "--require", "rust", "--require", "debug", &r]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("of variant debug"), "{out}");
+    assert!(out.contains("no results"), "{out}");
 }
 
 #[test]

@@ -72,39 +72,21 @@ enum round_mode {
 	CONTRACT,		/* wait for POLLHUP before any PIDFD_GET_INFO */
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* poll() one fd until it is ready or @deadline (CLOCK_MONOTONIC, ms) passes. */
-static int poll_until(struct pollfd *pfd, uint64_t deadline)
+/*
+ * poll() one fd for pfd->events until it is ready or @deadline
+ * (pidfd_now_ms()) passes; pidfd_wait_hup() is the POLLHUP-only case.
+ */
+static int poll_until(struct pollfd *pfd, long long deadline)
 {
 	int ret;
 
 	for (;;) {
-		uint64_t now = now_ms();
+		long long now = pidfd_now_ms();
 
 		ret = poll(pfd, 1, now < deadline ? (int)(deadline - now) : 0);
 		if (ret >= 0 || errno != EINTR)
 			return ret;
 	}
-}
-
-/*
- * clone3() said EINVAL to CLONE_AUTOREAP: a kernel without it, so a skip,
- * unless PIDFD_FEATURE_REQUIRED=1 says this kernel has the flag: then it
- * is a failure. Returns only after SKIP().
- */
-static void autoreap_einval(struct __test_metadata *_metadata)
-{
-	ASSERT_FALSE(pidfd_feature_required()) {
-		TH_LOG("CLONE_AUTOREAP: %s", PIDFD_FEATURE_REQUIRED_MSG);
-	}
-	SKIP(return, "CLONE_AUTOREAP not supported");
 }
 
 static int rounds_from_env(struct __test_metadata *_metadata)
@@ -147,10 +129,8 @@ static pid_t spawn_child(struct __test_metadata *_metadata, int *pidfd,
 	pid = sys_clone3(&args, sizeof(args));
 	if (pid == 0)
 		_exit(round % 256);
-	if (pid < 0 && errno == EINVAL) {
-		autoreap_einval(_metadata);
-		return -1;
-	}
+	if (pid < 0 && errno == EINVAL)
+		CLONE3_UNSUPPORTED(return -1, "CLONE_AUTOREAP");
 	ASSERT_GT(pid, 0) {
 		TH_LOG("round %d: clone3(): %s", round, strerror(errno));
 	}
@@ -188,29 +168,24 @@ static void check_exit_code(struct __test_metadata *_metadata,
 }
 
 /*
- * Wait for POLLHUP. poll() with events = 0 blocks until then: do_pollfd()
- * in fs/select.c filters what ->poll() returns with
- * demangle_poll(pollfd->events) | EPOLLERR | EPOLLHUP, so POLLIN alone does
- * not end the wait, and pollwake() drops do_notify_pidfd()'s wake-up, keyed
- * EPOLLIN | EPOLLRDNORM, for such a waiter; __unhash_process()'s
- * wake_up_all(), with no key, reaches it. Then the contract: exit
- * information is there, with the child's status, and no zombie is left.
- * Closes *@pidfd and sets it to -1.
+ * Wait for POLLHUP (pidfd_wait_hup(): poll() with events = 0, which
+ * do_notify_pidfd()'s EPOLLIN wake-up does not end; __unhash_process()'s
+ * wake_up_all() does). Then the contract: exit information is there, with
+ * the child's status, and no zombie is left. Closes *@pidfd and sets it
+ * to -1.
  */
 static void check_after_pollhup(struct __test_metadata *_metadata,
 				int *pidfd, pid_t pid, int round)
 {
-	struct pollfd pfd = { .fd = *pidfd, .events = 0 };
 	struct pidfd_info info;
 	bool has_exit;
 	int ret, err;
 
-	ret = poll_until(&pfd, now_ms() + WAIT_MS);
-	ASSERT_EQ(1, ret) {
-		TH_LOG("round %d: no POLLHUP within %d ms (poll: %d, %s)",
-		       round, WAIT_MS, ret, ret < 0 ? strerror(errno) : "timeout");
+	ret = pidfd_wait_hup(*pidfd, WAIT_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("round %d: no POLLHUP within %d ms: %s", round, WAIT_MS,
+		       strerror(errno));
 	}
-	ASSERT_TRUE(pfd.revents & POLLHUP);
 
 	has_exit = get_exit_info(_metadata, *pidfd, round, &info);
 	ASSERT_TRUE(has_exit) {
@@ -238,7 +213,7 @@ static void check_after_pollhup(struct __test_metadata *_metadata,
 static bool run_rounds(struct __test_metadata *_metadata, int *pidfd,
 		       int rounds, enum round_mode mode, const char *label)
 {
-	uint64_t budget_end = now_ms() + BUDGET_MS;
+	long long budget_end = pidfd_now_ms() + BUDGET_MS;
 	int round, misses = 0, hups = 0;
 
 	for (round = 0; round < rounds; round++) {
@@ -248,7 +223,7 @@ static bool run_rounds(struct __test_metadata *_metadata, int *pidfd,
 		pid_t pid;
 		int ret;
 
-		if (round > 0 && now_ms() > budget_end) {
+		if (round > 0 && pidfd_now_ms() > budget_end) {
 			TH_LOG("stopped after %d of %d rounds: the %d s budget ran out",
 			       round, rounds, BUDGET_MS / 1000);
 			break;
@@ -264,7 +239,7 @@ static bool run_rounds(struct __test_metadata *_metadata, int *pidfd,
 		}
 
 		pfd.fd = *pidfd;
-		ret = poll_until(&pfd, now_ms() + WAIT_MS);
+		ret = poll_until(&pfd, pidfd_now_ms() + WAIT_MS);
 		ASSERT_EQ(1, ret) {
 			TH_LOG("round %d: no POLLIN within %d ms (poll: %d, %s)",
 			       round, WAIT_MS, ret,
@@ -318,10 +293,8 @@ FIXTURE_SETUP(exit_info_race)
 FIXTURE_TEARDOWN(exit_info_race)
 {
 	if (self->pidfd >= 0) {
-		struct pollfd pfd = { .fd = self->pidfd, .events = 0 };
-
 		sys_pidfd_send_signal(self->pidfd, SIGKILL, NULL, 0);
-		if (poll_until(&pfd, now_ms() + WAIT_MS) != 1)
+		if (pidfd_wait_hup(self->pidfd, WAIT_MS))
 			TH_LOG("the last child was not reaped within %d ms", WAIT_MS);
 		close(self->pidfd);
 		self->pidfd = -1;
