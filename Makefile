@@ -17,6 +17,7 @@
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
+#   make sizes            the object sizes of the port and of the C it replaces
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
 #
@@ -57,7 +58,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,25p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -151,6 +152,11 @@ soak: deps runner
 .PHONY: flaky
 flaky: deps runner
 	$(Q)scripts/flaky.sh $(VARIANT) $(RUNS)
+
+# The object sizes the README quotes, from the built kernels (out/sizes.txt).
+.PHONY: sizes
+sizes:
+	$(Q)scripts/sizes.sh $(SIZES_VARIANTS)
 
 # The Kconfig combinations the port allows, each built and linked (vmlinux) in
 # build/configs, and a wrong bindgen layout that must fail to build:
