@@ -18,6 +18,7 @@
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
 #   make sizes            the object sizes of the port and of the C it replaces
+#   make mutants [IDS=...] mutation testing: every mutant of the port must be killed
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
 #
@@ -58,7 +59,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,25p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,26p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -152,6 +153,13 @@ soak: deps runner
 .PHONY: flaky
 flaky: deps runner
 	$(Q)scripts/flaky.sh $(VARIANT) $(RUNS)
+
+# Mutation testing of the port (configs/mutants.tsv): each mutant built into the
+# rust kernel and booted; every one must be killed by a test.  Needs the rust
+# and c variants built.  IDS=... for some.  Table: out/mutants/mutants.tsv.
+.PHONY: mutants
+mutants: deps runner
+	$(Q)scripts/mutants.sh $(IDS)
 
 # The object sizes the README quotes, from the built kernels (out/sizes.txt).
 .PHONY: sizes

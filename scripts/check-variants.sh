@@ -14,6 +14,8 @@
 # skip that says so; missing data of a variant that ran is a failure.
 #
 # Usage: check-variants.sh VARIANT...   (the variants that ran)
+# Environment: OUT_<variant> and BUILD_<variant> replace out/<variant> and
+# build/<variant> (make mutants checks a mutant's kernel as the rust one).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +36,9 @@ notok() { n=$((n + 1)); tests+=("not ok $n $1"); }
 skip() { n=$((n + 1)); tests+=("ok $n $1 # SKIP $2"); }
 # A diagnostic, kept just before the result it explains (the last one is its reason).
 note() { local l; while IFS= read -r l; do tests+=("# $l"); done <<< "$1"; }
-has() { grep -qE " [tTwW] $2\$" "$top/out/$1/System.map" 2>/dev/null; }
+out_of() { local var="OUT_$1"; echo "${!var:-$top/out/$1}"; }
+build_of() { local var="BUILD_$1"; echo "${!var:-$top/build/$1}"; }
+has() { grep -qE " [tTwW] $2\$" "$(out_of "$1")/System.map" 2>/dev/null; }
 in_list() { local x; for x in "${variants[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 # calls VMLINUX CALLEE FUNC...: one of the FUNCs (those vmlinux has) calls or
 # tail-calls CALLEE, by its disassembly.  Status 2 if vmlinux has none of them.
@@ -74,7 +78,7 @@ holds() {
 
 echo "##> suite-begin cross/variants"
 # The rust kernel's symbols: 6 cases.
-rust_map=$top/out/rust/System.map c_map=$top/out/c/System.map
+rust_map=$(out_of rust)/System.map c_map=$(out_of c)/System.map
 for s in $RUST_SYMS; do
 	if ! in_list rust; then
 		skip "rust kernel has Rust symbol $s" "variant rust not in this run"
@@ -89,7 +93,7 @@ for s in $RUST_SYMS; do
 done
 # What the rust kernel runs, from its vmlinux: 6 cases.  (That it links the
 # Rust proves nothing: only a call site or the release slot does.)
-rust_vml=$top/build/rust/vmlinux
+rust_vml=$(build_of rust)/vmlinux
 runs() { # what to check, test name
 	if ! in_list rust; then
 		skip "$2" "variant rust not in this run"
@@ -125,7 +129,7 @@ else
 	if has c pidfs_file_release; then ok "c kernel links pidfs_file_release"; else notok "c kernel links pidfs_file_release"; fi
 fi
 # What the c kernel runs: 2 cases.
-c_vml=$top/build/c/vmlinux
+c_vml=$(build_of c)/vmlinux
 for t in "c kernel: copy_process() and clone3() call no Rust entry point" \
 	 "c kernel: pidfs_file_operations holds pidfs_file_release"; do
 	if ! in_list c; then
@@ -155,7 +159,7 @@ done
 # is complete (131072 rows) and that they are identical.
 args=() missing=()
 for v in "${variants[@]}"; do
-	if [ -f "$top/out/$v/matrix.tsv" ]; then args+=("$v=$top/out/$v/matrix.tsv"); else missing+=("$v"); fi
+	if [ -f "$(out_of "$v")/matrix.tsv" ]; then args+=("$v=$(out_of "$v")/matrix.tsv"); else missing+=("$v"); fi
 done
 if [ ${#variants[@]} -lt 2 ]; then
 	skip "clone3 errno matrix identical" "fewer than two variants in this run"
@@ -185,7 +189,7 @@ fi
 # What an autokill pidfd looks like from userspace: 1 case, every variant that ran.
 ref="" same=1 seen=0 silent=()
 for v in "${variants[@]}"; do
-	log=$top/out/$v/console.log
+	log=$(out_of "$v")/console.log
 	cur=
 	[ -f "$log" ] && cur=$(grep -a '# autokill-fdinfo: ' "$log" | sed 's/^.*# autokill-fdinfo: //' | tr -d '\r')
 	[ -n "$cur" ] || { silent+=("$v"); continue; }
