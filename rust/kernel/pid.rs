@@ -6,10 +6,7 @@
 
 use crate::{
     bindings,
-    sync::{
-        aref::{ARef, AlwaysRefCounted},
-        rcu,
-    },
+    sync::{aref::AlwaysRefCounted, rcu},
     task::Task,
     types::Opaque,
 };
@@ -96,7 +93,7 @@ impl StructPid {
     /// The task is only guaranteed to stay valid inside the RCU read-side critical section that
     /// `rcu` proves, so the returned reference cannot outlive the guard: using it after
     /// `rcu_read_unlock()` does not compile. To keep the task longer, take a reference with
-    /// [`ARef::from`] while the guard is held.
+    /// [`ARef::from`](crate::sync::aref::ARef::from) while the guard is held.
     ///
     /// # Examples
     ///
