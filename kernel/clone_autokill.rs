@@ -281,24 +281,34 @@ pub fn clone3_flags_valid(flags: CloneFlags, exit_signal: ExitSignal) -> bool {
 
 /// `clone3_stack_valid()`: checks the stack userspace gave and turns it into the initial stack
 /// pointer.
+///
+/// Upstream's checks in upstream's order, with the part for a caller-provided stack out of
+/// line: in one function LLVM saves three registers for the `access_ok()` call before it tests
+/// whether there is a stack at all, which every `clone3()` without a stack pays. The
+/// benchmark shows the difference (`make bench`, op 2, a `clone3()` without a stack that
+/// `copy_process()` then rejects; guest instructions per call under `-icount`, c 875.0): 886.9
+/// in one function, 877.9 split.
+#[inline]
 pub fn clone3_stack_valid(args: &mut CloneArgs) -> bool {
-    let (stack, size) = (args.stack(), args.stack_size());
-    if stack == 0 {
-        if size > 0 {
-            return false;
-        }
-    } else {
-        if size == 0 {
-            return false;
-        }
-        if !UserPtr::from_addr(stack).access_ok(size) {
-            return false;
-        }
-        // Cannot wrap: `access_ok()` just checked that the range ends below the user address
-        // limit.
-        #[cfg(not(CONFIG_STACK_GROWSUP))]
-        args.set_stack(stack.wrapping_add(size));
+    if args.stack() == 0 {
+        return args.stack_size() == 0;
     }
+    clone3_stack_check_set(args)
+}
+
+/// [`clone3_stack_valid`] for a caller-provided stack.
+#[inline(never)]
+fn clone3_stack_check_set(args: &mut CloneArgs) -> bool {
+    let (stack, size) = (args.stack(), args.stack_size());
+    if size == 0 {
+        return false;
+    }
+    if !UserPtr::from_addr(stack).access_ok(size) {
+        return false;
+    }
+    // Cannot wrap: `access_ok()` just checked that the range ends below the user address limit.
+    #[cfg(not(CONFIG_STACK_GROWSUP))]
+    args.set_stack(stack.wrapping_add(size));
     true
 }
 

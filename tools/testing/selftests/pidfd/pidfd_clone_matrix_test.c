@@ -292,6 +292,45 @@ static int supervise(pid_t wpid, int *wstatus)
 	return 0;
 }
 
+#ifdef HAVE_RAW_CLONE3
+/*
+ * The pidfd that clone3(CLONE_THREAD | CLONE_PIDFD) returns refers to the
+ * thread: copy_process() gives its file PIDFD_THREAD, which F_GETFL shows.
+ */
+static void thread_pidfd_test(void)
+{
+	void *stack = new_stack();
+	int pidfd = -1, fl;
+	struct __clone_args args = {
+		.flags		= CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+				  CLONE_THREAD | CLONE_PIDFD,
+		.pidfd		= ptr_to_u64(&pidfd),
+		.stack		= ptr_to_u64(stack),
+		.stack_size	= STACK_SIZE,
+	};
+	long tid;
+
+	if (!stack) {
+		ksft_test_result_fail("thread pidfd: mmap: %s\n", strerror(errno));
+		return;
+	}
+	tid = raw_clone3(&args, sizeof(args));
+	if (tid < 0) {
+		ksft_test_result_fail("thread pidfd: clone3: %s\n", strerror(-tid));
+		munmap(stack, STACK_SIZE);
+		return;
+	}
+	fl = fcntl(pidfd, F_GETFL);
+	/* The thread exits at once; its stack is free once the pidfd polls. */
+	wait_gone(pidfd);
+	close(pidfd);
+	munmap(stack, STACK_SIZE);
+	ksft_test_result(fl >= 0 && (fl & PIDFD_THREAD),
+			 "clone3(CLONE_THREAD | CLONE_PIDFD) gives a PIDFD_THREAD pidfd (F_GETFL %#x)\n",
+			 fl);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	__u64 hash = 0xcbf29ce484222325ULL;
@@ -299,7 +338,7 @@ int main(int argc, char **argv)
 	pid_t wpid;
 
 	ksft_print_header();
-	ksft_set_plan(1);
+	ksft_set_plan(2);
 #ifndef HAVE_RAW_CLONE3
 	ksft_exit_skip("raw clone3 stub only implemented for x86_64\n");
 #endif
@@ -342,12 +381,14 @@ int main(int argc, char **argv)
 	ksft_print_msg("matrix-digest: %016llx ok=%d\n",
 		       (unsigned long long)hash, ok);
 
-	if (incomplete || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
+	if (incomplete || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus))
 		ksft_test_result_fail("matrix walk: status 0x%x, %d not walked\n",
 				      wstatus, incomplete);
-		ksft_finished();
-	}
-	ksft_test_result_pass("clone3 matrix walk\n");
+	else
+		ksft_test_result_pass("clone3 matrix walk\n");
+#ifdef HAVE_RAW_CLONE3
+	thread_pidfd_test();
+#endif
 	ksft_finished();
 	return 0;
 }
