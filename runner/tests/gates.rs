@@ -213,7 +213,7 @@ fn real_manifest_accepts_a_real_rust_run() {
     // included).
     let (code, out, err) = run(&["summary", "--expect", &manifest(), &data("rust-run.json")]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(out.lines().last(), Some("537 passed, 0 failed, 4 skipped"));
+    assert_eq!(out.lines().last(), Some("538 passed, 0 failed, 4 skipped"));
 }
 
 #[test]
@@ -389,4 +389,57 @@ fn cargo_test_exit_status_counts() {
     let (code, out, _) = run(&["summary", "--host", path(&p)]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("no `cargo test exit status:` line"), "{out}");
+}
+
+#[test]
+fn kmemleak_scan_fails_on_reports_a_failed_scan_or_its_absence() {
+    let dir = scratch("kmemleak");
+    // What /init prints on a debug kernel (initramfs/init): a clean scan passes.
+    let suite = |body: &str| {
+        format!(
+            "##> suite-begin kmemleak/scan\nTAP version 13\n1..1\n{body}\
+             ##> suite-end kmemleak/scan rc=0\n##> guest-exit: ok\n"
+        )
+    };
+    let clean = parsed(
+        &dir,
+        "clean",
+        "debug",
+        &suite("##> kmemleak: 0 reports\nok 1 kmemleak: 0 reports\n"),
+    );
+    assert_eq!(failed(&suite_cases(&clean, "kmemleak/scan")), 0);
+    // A leak: the case fails (and the report itself is a splat).
+    let leak = parsed(
+        &dir,
+        "leak",
+        "debug",
+        &suite(
+            "##> kmemleak: 1 reports\n# unreferenced object 0xffff888003a1c000 (size 64):\n\
+             not ok 1 kmemleak: 1 reports\n",
+        ),
+    );
+    assert_eq!(failed(&suite_cases(&leak, "kmemleak/scan")), 1);
+    let (code, out, _) = run(&["summary", &leak]);
+    assert_eq!(code, 1, "{out}");
+    // The scan could not be requested (kmemleak disabled itself).
+    let off = parsed(
+        &dir,
+        "off",
+        "debug",
+        &suite("not ok 1 kmemleak: writing 'scan' failed (kmemleak disabled?)\n"),
+    );
+    assert_eq!(failed(&suite_cases(&off, "kmemleak/scan")), 1);
+    // No scan at all: the manifest requires the suite of a debug kernel.
+    let none = parsed(
+        &dir,
+        "none",
+        "debug",
+        &format!("{KUNIT_S}##> guest-exit: ok\n"),
+    );
+    let (code, out, _) = run(&["summary", "--expect", &manifest(), &none]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("required suite kmemleak/scan is missing"),
+        "{out}"
+    );
 }
