@@ -41,7 +41,7 @@ commit=$(git -C "$patched" rev-parse HEAD)
 if [ ! -e "$src/.git" ]; then
 	say "scratch tree: a worktree of the patched tree in build/mutants/src"
 	mkdir -p "$top/build/mutants"
-	git -C "$patched" worktree add -f --detach "$src" "$commit" > /dev/null
+	git -C "$patched" worktree add -q -f --detach "$src" "$commit"
 fi
 git -C "$src" checkout -q -f --detach "$commit"
 git -C "$src" reset -q --hard
