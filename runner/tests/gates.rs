@@ -394,41 +394,38 @@ fn cargo_test_exit_status_counts() {
 #[test]
 fn kmemleak_scan_fails_on_reports_a_failed_scan_or_its_absence() {
     let dir = scratch("kmemleak");
-    // What /init prints on a debug kernel (initramfs/init): a clean scan passes.
-    let suite = |body: &str| {
-        format!(
+    // What /init prints on a debug kernel (initramfs/init), parsed as the debug variant;
+    // returns the results.json and how many of its kmemleak/scan cases failed.
+    let scan = |name: &str, body: &str| {
+        let log = format!(
             "##> suite-begin kmemleak/scan\nTAP version 13\n1..1\n{body}\
              ##> suite-end kmemleak/scan rc=0\n##> guest-exit: ok\n"
-        )
+        );
+        let json = parsed(&dir, name, "debug", &log);
+        let fails = failed(&suite_cases(&json, "kmemleak/scan"));
+        (json, fails)
     };
-    let clean = parsed(
-        &dir,
+    // A clean scan passes.
+    let (_, fails) = scan(
         "clean",
-        "debug",
-        &suite("##> kmemleak: 0 reports\nok 1 kmemleak: 0 reports\n"),
+        "##> kmemleak: 0 reports\nok 1 kmemleak: 0 reports\n",
     );
-    assert_eq!(failed(&suite_cases(&clean, "kmemleak/scan")), 0);
+    assert_eq!(fails, 0);
     // A leak: the case fails (and the report itself is a splat).
-    let leak = parsed(
-        &dir,
+    let (leak, fails) = scan(
         "leak",
-        "debug",
-        &suite(
-            "##> kmemleak: 1 reports\n# unreferenced object 0xffff888003a1c000 (size 64):\n\
-             not ok 1 kmemleak: 1 reports\n",
-        ),
+        "##> kmemleak: 1 reports\n# unreferenced object 0xffff888003a1c000 (size 64):\n\
+         not ok 1 kmemleak: 1 reports\n",
     );
-    assert_eq!(failed(&suite_cases(&leak, "kmemleak/scan")), 1);
+    assert_eq!(fails, 1);
     let (code, out, _) = run(&["summary", &leak]);
     assert_eq!(code, 1, "{out}");
     // The scan could not be requested (kmemleak disabled itself).
-    let off = parsed(
-        &dir,
+    let (_, fails) = scan(
         "off",
-        "debug",
-        &suite("not ok 1 kmemleak: writing 'scan' failed (kmemleak disabled?)\n"),
+        "not ok 1 kmemleak: writing 'scan' failed (kmemleak disabled?)\n",
     );
-    assert_eq!(failed(&suite_cases(&off, "kmemleak/scan")), 1);
+    assert_eq!(fails, 1);
     // No scan at all: the manifest requires the suite of a debug kernel.
     let none = parsed(
         &dir,
