@@ -4,9 +4,10 @@
 # check-variants.sh - checks across kernel variants, printed as a KTAP suite
 # between runner markers (read back with `runner parse`):
 #   - the rust kernel links the Rust entry points (System.map) and runs them:
-#     copy_process() and clone3() call them and pidfs_file_operations holds
-#     the Rust release handler (read from vmlinux: llvm-objdump and the
-#     struct's bytes); the c kernel links none, calls none, and holds the C;
+#     copy_process() and clone3() call them and pidfs_file_operations'
+#     release slot holds the Rust handler (read from vmlinux: llvm-objdump,
+#     and the struct's bytes at C's offsetof(), compiled with kbuild's own
+#     command); the c kernel links none, calls none, and its slot holds the C;
 #   - the clone3 errno matrix is identical in every variant;
 #   - what an autokill pidfd shows in F_GETFL and fdinfo is identical.
 # The suite always has the same 19 cases (configs/expected.tsv checks the
@@ -57,14 +58,19 @@ calls() {
 	[ $found = 1 ] || return 2
 	return 1
 }
-# holds VMLINUX OBJECT FUNC: the object (a struct of function pointers, e.g. a
-# file_operations) contains FUNC's address, read from the section vmlinux keeps
-# it in.  An address that fails to read counts as absent.
+# holds VMLINUX OBJECT FUNC [OFFSET]: the object (a struct of function
+# pointers, e.g. a file_operations) contains FUNC's address, read from the
+# section vmlinux keeps it in; with OFFSET, in the 8 bytes at that offset (one
+# member's slot) only.  An address that fails to read counts as absent.
 holds() {
-	local vml=$1 obj=$2 fn=$3 addr size faddr line sec_addr sec_off sec_size words
+	local vml=$1 obj=$2 fn=$3 off=${4:-} addr size faddr line sec_addr sec_off sec_size words
 	read -r addr size < <(nm -S "$vml" 2> /dev/null | awk -v s="$obj" '$4 == s { print $1, $2; exit }')
 	faddr=$(nm "$vml" 2> /dev/null | awk -v s="$fn" '$3 == s { print $1; exit }')
 	[ -n "${addr:-}" ] && [ -n "${size:-}" ] && [ -n "$faddr" ] || return 1
+	if [ -n "$off" ]; then
+		(( off + 8 <= 0x$size )) || return 1
+		addr=$(printf '%x' $(( 0x$addr + off ))) size=8
+	fi
 	while read -r line; do
 		read -r sec_addr sec_off sec_size <<< "$line"
 		if (( 0x$addr >= 0x$sec_addr && 0x$addr < 0x$sec_addr + 0x$sec_size )); then
@@ -74,6 +80,22 @@ holds() {
 		fi
 	done < <(readelf -SW "$vml" | sed 's/\[ */[/' | awk '$1 ~ /^\[[0-9]+\]$/ && $3 != "NOBITS" { print $4, $5, $6 }')
 	return 1
+}
+# release_offset BUILD: offsetof(struct file_operations, release) in the kernel
+# built in BUILD, compiled with the command kbuild ran for fs/pidfs.o there (the
+# same compiler, flags, config and headers), so the slot is C's, not a guess.
+release_offset() {
+	local b=$1 cmd src
+	cmd=$(sed -n 's/^savedcmd_fs\/pidfs\.o := //p' "$b/fs/.pidfs.o.cmd" 2> /dev/null)
+	[ -n "$cmd" ] || return 1
+	cmd=${cmd/-Wp,-MMD,fs\/.pidfs.o.d/}
+	cmd=${cmd% -c -o fs/pidfs.o *}
+	src=$(mktemp --suffix=.c)
+	printf '%s\n' '#include <linux/fs.h>' \
+		'const unsigned long autokill_release_offset = offsetof(struct file_operations, release);' > "$src"
+	(cd "$b" && PATH=/usr/lib/llvm-19/bin:$PATH && eval "$cmd -S -o - $src") 2> /dev/null |
+		awk '/^autokill_release_offset:/ { getline; if ($2 ~ /^[0-9]+$/) print $2; exit }'
+	rm -f "$src"
 }
 
 echo "##> suite-begin cross/variants"
@@ -110,9 +132,11 @@ for s in $COPY_PROCESS_CALLS; do
 	runs 'calls "$rust_vml" '"$s"' copy_process' "rust kernel: copy_process() calls $s"
 done
 runs 'calls "$rust_vml" rust_clone3_args_valid $CLONE3_FUNCS' "rust kernel: clone3() calls rust_clone3_args_valid"
-runs 'holds "$rust_vml" pidfs_file_operations rust_pidfs_file_release &&
+rust_release=$(release_offset "$(build_of rust)")
+[ -n "$rust_release" ] || ! in_list rust || note "no offsetof(struct file_operations, release) from $(build_of rust)/fs/.pidfs.o.cmd"
+runs '[ -n "$rust_release" ] && holds "$rust_vml" pidfs_file_operations rust_pidfs_file_release "$rust_release" &&
       ! holds "$rust_vml" pidfs_file_operations pidfs_file_release' \
-	"rust kernel: pidfs_file_operations holds rust_pidfs_file_release, not the C"
+	"rust kernel: pidfs_file_operations.release is rust_pidfs_file_release, and the C is in no slot"
 # The c kernel's: 2 cases.
 if ! in_list c; then
 	skip "c kernel links no Rust entry point" "variant c not in this run"
@@ -131,7 +155,7 @@ fi
 # What the c kernel runs: 2 cases.
 c_vml=$(build_of c)/vmlinux
 for t in "c kernel: copy_process() and clone3() call no Rust entry point" \
-	 "c kernel: pidfs_file_operations holds pidfs_file_release"; do
+	 "c kernel: pidfs_file_operations.release is pidfs_file_release"; do
 	if ! in_list c; then
 		skip "$t" "variant c not in this run"
 	elif [ ! -f "$c_vml" ]; then
@@ -147,7 +171,8 @@ for t in "c kernel: copy_process() and clone3() call no Rust entry point" \
 			esac
 		done
 		if [ $bad = 0 ]; then ok "$t"; else notok "$t"; fi
-	elif holds "$c_vml" pidfs_file_operations pidfs_file_release; then
+	elif c_release=$(release_offset "$(build_of c)") && [ -n "$c_release" ] &&
+	     holds "$c_vml" pidfs_file_operations pidfs_file_release "$c_release"; then
 		ok "$t"
 	else
 		notok "$t"
@@ -156,7 +181,7 @@ done
 
 # The errno matrix: 2 cases.  Every variant that ran must have produced one
 # (runner parse removes a stale matrix.tsv), and matrix-diff checks that each
-# is complete (131072 rows) and that they are identical.
+# is complete (131712 rows) and that they are identical.
 args=() missing=()
 for v in "${variants[@]}"; do
 	if [ -f "$(out_of "$v")/matrix.tsv" ]; then args+=("$v=$(out_of "$v")/matrix.tsv"); else missing+=("$v"); fi

@@ -31,7 +31,7 @@ commands:
       row for every VARIANT that no results file (or --host, for host) reports
   matrix-diff [--rows N] <name=matrix.tsv>...
       compare matrix TSVs; exit 1 if they differ, or if a table does not have exactly the
-      rows 0..N-1 (default N: 131072, pidfd_clone_matrix_test's table)
+      rows 0..N-1 (default N: 131712, pidfd_clone_matrix_test's table)
   flaky --out-dir <dir> <results.json>...
       a flake hunt's verdict: two or more results.json of one variant, in run order; every
       (suite, case)'s outcome in each run (pass, fail, skip, or missing), plus a pseudo-case

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 
 /// Rows of pidfd_clone_matrix_test's table: one clone3() call per combination of its 15
 /// flags (`# flags=` in the TSV) x exit_signal {0, SIGCHLD} (`bit15`) x {privileged,
-/// unprivileged} (`bit16`): 2^15 * 2 * 2 = 131072, indices 0..131071 (NR_COMBOS there).
+/// unprivileged} (`bit16`): 2^15 * 2 * 2 = 131072, indices 0..131071 (NR_COMBOS there);
+/// then the bad-stack rows from `stack_rows=131072`: 2^7 combinations of 7 flags
+/// (`stack_flags=`) for each of 5 invalid stacks (`stack_kinds=`), 640 rows.
 /// The test prints no row count of its own, so a table of any other size is incomplete.
-pub const MATRIX_ROWS: u64 = 1 << (15 + 1 + 1);
+pub const MATRIX_ROWS: u64 = (1 << (15 + 1 + 1)) + 5 * (1 << 7);
 
 /// Decoded matrix: `key=value` metadata and `(index, result)` rows in console order.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -224,7 +226,7 @@ mod tests {
         let t = |n: u64, first: u64| -> BTreeMap<u64, String> {
             (first..first + n).map(|i| (i, "ok".to_string())).collect()
         };
-        assert_eq!(MATRIX_ROWS, 131072);
+        assert_eq!(MATRIX_ROWS, 131712);
         assert!(check_rows(&t(3, 0), 3).is_ok());
         assert_eq!(check_rows(&t(0, 0), 3), Err("empty table (no rows)".into()));
         assert_eq!(check_rows(&t(2, 0), 3), Err("2 rows, expected 3".into()));

@@ -230,7 +230,7 @@ fn parse_timeout_line() {
 #[test]
 fn matrix_diff_equal_and_unequal() {
     let (a, b, c) = (data("a.tsv"), data("b.tsv"), data("c.tsv"));
-    // The sample tables have 3 rows; the real one's 131072 is the default (tests/gates.rs).
+    // The sample tables have 3 rows; the real one's 131712 is the default (tests/gates.rs).
     let (code, out, _) = run(&[
         "matrix-diff",
         "--rows",

@@ -326,9 +326,9 @@ fn parse_removes_a_stale_matrix() {
     );
 }
 
-/// A full-size matrix TSV (131072 rows), with `edit` applied to the rows.
+/// A full-size matrix TSV (131712 rows), with `edit` applied to the rows.
 fn full_matrix(dir: &Path, name: &str, edit: impl Fn(&mut Vec<String>)) -> String {
-    let mut rows: Vec<String> = (0..131072).map(|i| format!("{i}\tok")).collect();
+    let mut rows: Vec<String> = (0..131712).map(|i| format!("{i}\tok")).collect();
     edit(&mut rows);
     let p = dir.join(name);
     std::fs::write(
@@ -347,7 +347,7 @@ fn matrix_diff_needs_full_tables() {
     let (code, out, _) = run(&["matrix-diff", &format!("a={a}"), &format!("b={b}")]);
     assert_eq!(
         (code, out.as_str()),
-        (0, "matrix-diff: 131072 rows identical across a, b\n")
+        (0, "matrix-diff: 131712 rows identical across a, b\n")
     );
     // Empty tables are identical to each other, and prove nothing.
     let e = dir.join("empty.tsv");
@@ -360,7 +360,7 @@ fn matrix_diff_needs_full_tables() {
     let t = full_matrix(&dir, "t.tsv", |r| r.truncate(1000));
     let (code, out, _) = run(&["matrix-diff", &format!("x={t}"), &format!("y={t}")]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("x: 1000 rows, expected 131072"), "{out}");
+    assert!(out.contains("x: 1000 rows, expected 131712"), "{out}");
     // A row given twice (two runs' output concatenated).
     let d = full_matrix(&dir, "d.tsv", |r| r.push("5\tok".into()));
     let (code, out, err) = run(&["matrix-diff", &format!("a={a}"), &format!("d={d}")]);

@@ -139,7 +139,7 @@ cp "$top/scripts/check-variants.sh" "$cv/scripts/"
 ln -s "$RUNNER" "$cv/runner/target/release/runner"
 for v in upstream c rust; do
 	mkdir -p "$cv/out/$v"
-	awk 'BEGIN { print "index\tresult"; for (i = 0; i < 131072; i++) print i "\tok" }' > "$cv/out/$v/matrix.tsv"
+	awk 'BEGIN { print "index\tresult"; for (i = 0; i < 131712; i++) print i "\tok" }' > "$cv/out/$v/matrix.tsv"
 	echo "# autokill-fdinfo: flags=02000002" > "$cv/out/$v/console.log"
 done
 for s in rust_copy_process_check_flags rust_clone3_args_valid rust_clone_pidfd_flags \
@@ -157,8 +157,11 @@ cat > "$tmp/vmlinux.c" <<'C'
 F(rust_copy_process_check_flags) F(rust_clone_pidfd_flags) F(rust_clone_set_no_new_privs)
 F(rust_clone_set_autoreap) F(rust_clone3_args_valid) F(rust_pidfs_file_release)
 F(pidfs_file_release)
-struct fops { void (*open)(void); void (*release)(void); void (*poll)(void); };
-const struct fops pidfs_file_operations = { 0, RELEASE, 0 };
+#include <linux/fs.h>
+#ifndef SLOT
+#define SLOT release
+#endif
+const struct file_operations pidfs_file_operations = { .SLOT = RELEASE };
 void copy_process(void)
 {
 #ifdef RUST
@@ -174,11 +177,21 @@ void __do_sys_clone3(void)
 }
 void _start(void) {}
 C
+# Its struct file_operations, and the kbuild command check-variants.sh takes
+# to compile offsetof(struct file_operations, release).
+mkdir -p "$tmp/inc/linux"
+echo 'struct file_operations { void (*open)(void); void (*release)(void); void (*poll)(void); };' \
+	> "$tmp/inc/linux/fs.h"
+for v in rust c; do
+	mkdir -p "$cv/build/$v/fs"
+	echo "savedcmd_fs/pidfs.o := gcc -Wp,-MMD,fs/.pidfs.o.d -include stddef.h -I$tmp/inc -c -o fs/pidfs.o fs/pidfs.c" \
+		> "$cv/build/$v/fs/.pidfs.o.cmd"
+done
 fake_vmlinux() { # out, cc flags...
 	local o=$1
 	shift
 	mkdir -p "$(dirname "$o")"
-	gcc -O0 -fno-inline -nostdlib -static -fno-pie -no-pie "$@" -o "$o" "$tmp/vmlinux.c"
+	gcc -O0 -fno-inline -nostdlib -static -fno-pie -no-pie -I"$tmp/inc" "$@" -o "$o" "$tmp/vmlinux.c"
 }
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
 fake_vmlinux "$cv/build/c/vmlinux" -DRELEASE=pidfs_file_release
@@ -194,7 +207,16 @@ check "check-variants: a rust kernel whose copy_process() calls no Rust fails" n
 	"FAIL rust kernel: copy_process\(\) calls rust_copy_process_check_flags" cross upstream c rust
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=pidfs_file_release
 check "check-variants: a rust kernel whose pidfs release slot holds the C fails" nonzero \
-	"FAIL rust kernel: pidfs_file_operations holds rust_pidfs_file_release, not the C" cross upstream c rust
+	"FAIL rust kernel: pidfs_file_operations.release is rust_pidfs_file_release" cross upstream c rust
+fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release -DSLOT=poll
+check "check-variants: a rust kernel with the Rust handler in another slot fails" nonzero \
+	"FAIL rust kernel: pidfs_file_operations.release is rust_pidfs_file_release" cross upstream c rust
+mv "$cv/build/rust/fs/.pidfs.o.cmd" "$cv/rust.cmd"
+fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
+check "check-variants: no kbuild command to read the release slot's offset from fails" nonzero \
+	"FAIL rust kernel: pidfs_file_operations.release is rust_pidfs_file_release" \
+	cross upstream c rust
+mv "$cv/rust.cmd" "$cv/build/rust/fs/.pidfs.o.cmd"
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
 fake_vmlinux "$cv/build/c/vmlinux" -DRUST -DRELEASE=pidfs_file_release
 check "check-variants: a c kernel that calls Rust fails" nonzero \
@@ -209,7 +231,7 @@ mv "$cv/c-matrix.tsv" "$cv/out/c/matrix.tsv"
 head -n 1001 "$cv/out/c/matrix.tsv" > "$cv/short.tsv"
 cp "$cv/short.tsv" "$cv/out/upstream/matrix.tsv"
 cp "$cv/short.tsv" "$cv/out/c/matrix.tsv"
-check "check-variants: truncated matrices fail" nonzero "1000 rows, expected 131072" cross upstream c
+check "check-variants: truncated matrices fail" nonzero "1000 rows, expected 131712" cross upstream c
 check "check-variants: one variant alone skips the comparisons, with the reason" zero \
 	"SKIP clone3 errno matrix identical.*fewer than two variants in this run" cross rust
 mv "$cv/out/rust/System.map" "$cv/rust.map"

@@ -2,7 +2,8 @@
 /*
  * Differential clone3() errno matrix: walk every combination of 15 clone
  * flags (including CLONE_AUTOREAP, CLONE_NNP and CLONE_PIDFD_AUTOKILL) x
- * exit_signal {0, SIGCHLD} x {privileged, unprivileged} and print the
+ * exit_signal {0, SIGCHLD} x {privileged, unprivileged}, then 7 of those
+ * flags x 5 kinds of invalid stack (clone3_stack_valid()), and print the
  * result of each call as one character, so that the output of different
  * kernels can be compared line by line.
  */
@@ -43,6 +44,10 @@
 #define HALF 65536
 #define NR_COMBOS (2 * HALF)
 #define ROW 128
+/* Bad-stack rows: STACK_FLAGS flags (one ROW) per invalid stack kind. */
+#define STACK_FLAGS 7
+#define NR_STACK_KINDS 5
+#define NR_ALL (NR_COMBOS + NR_STACK_KINDS * ROW)
 #define STACK_SIZE (64 * 1024)
 #define MAX_PENDING 4096
 #define NOBODY 65534
@@ -59,6 +64,26 @@ static const __u64 matrix_flags[NR_FLAGS] = {
 	CLONE_THREAD, CLONE_NEWNS, CLONE_DETACHED, CLONE_NEWUSER,
 	CLONE_NEWPID, CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP,
 	CLONE_AUTOREAP, CLONE_NNP, CLONE_PIDFD_AUTOKILL,
+};
+
+/* The flags of the bad-stack rows: bit b of (index % ROW) is flag b. */
+static const char * const stack_flag_names[STACK_FLAGS] = {
+	"VM", "SIGHAND", "THREAD", "PIDFD", "AUTOREAP", "NNP", "PIDFD_AUTOKILL",
+};
+
+static const __u64 stack_flags[STACK_FLAGS] = {
+	CLONE_VM, CLONE_SIGHAND, CLONE_THREAD, CLONE_PIDFD,
+	CLONE_AUTOREAP, CLONE_NNP, CLONE_PIDFD_AUTOKILL,
+};
+
+/*
+ * The invalid stacks clone3() must refuse with EINVAL, whatever the flags:
+ * a stack without a size, a size without a stack, a range in the kernel's
+ * half (access_ok()), a range that runs past the top of user space, and
+ * one whose end wraps around zero.
+ */
+static const char * const stack_kinds[NR_STACK_KINDS] = {
+	"stack_no_size", "size_no_stack", "kernel_range", "past_user_top", "wraps",
 };
 
 /* Results, shared with the walkers: 0 = not walked yet. */
@@ -139,15 +164,38 @@ static char run_combo(int idx, int cgroupfd, void **stack)
 	__u64 flags = 0;
 	long ret;
 
-	for (int b = 0; b < NR_FLAGS; b++)
-		if ((idx >> b) & 1)
-			flags |= matrix_flags[b];
-	args.flags = flags;
-	args.exit_signal = ((idx >> 15) & 1) ? SIGCHLD : 0;
-	args.pidfd = ptr_to_u64(&pidfd);
-	args.cgroup = cgroupfd;
 	args.stack = ptr_to_u64(*stack);
 	args.stack_size = STACK_SIZE;
+	if (idx < NR_COMBOS) {
+		for (int b = 0; b < NR_FLAGS; b++)
+			if ((idx >> b) & 1)
+				flags |= matrix_flags[b];
+		args.exit_signal = ((idx >> 15) & 1) ? SIGCHLD : 0;
+	} else {
+		for (int b = 0; b < STACK_FLAGS; b++)
+			if (((idx - NR_COMBOS) >> b) & 1)
+				flags |= stack_flags[b];
+		switch ((idx - NR_COMBOS) / ROW) {
+		case 0:
+			args.stack_size = 0;
+			break;
+		case 1:
+			args.stack = 0;
+			break;
+		case 2:
+			args.stack = 0xffff800000000000ULL;
+			break;
+		case 3:
+			args.stack = (1ULL << 47) - 4096;
+			break;
+		default:
+			args.stack = -4096ULL;
+			break;
+		}
+	}
+	args.flags = flags;
+	args.pidfd = ptr_to_u64(&pidfd);
+	args.cgroup = cgroupfd;
 
 	ret = raw_clone3(&args, sizeof(args));
 	if (ret < 0)
@@ -227,6 +275,7 @@ static void __noreturn worker(void)
 
 	setpgid(0, 0);
 	walk(0, HALF);
+	walk(NR_COMBOS, NR_ALL);
 	unpriv = fork();
 	if (unpriv < 0)
 		_exit(3);
@@ -345,7 +394,7 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root for the privileged half\n");
 
-	results = mmap(NULL, NR_COMBOS, PROT_READ | PROT_WRITE,
+	results = mmap(NULL, NR_ALL, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (results == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
@@ -365,8 +414,14 @@ int main(int argc, char **argv)
 	ksft_print_msg("matrix-meta: flags=");
 	for (int b = 0; b < NR_FLAGS; b++)
 		printf("%s%s", flag_names[b], b < NR_FLAGS - 1 ? "," : "");
-	printf(" bit15=exit_signal_SIGCHLD bit16=unprivileged\n");
-	for (int i = 0; i < NR_COMBOS; i++) {
+	printf(" bit15=exit_signal_SIGCHLD bit16=unprivileged stack_rows=%d stack_flags=",
+	       NR_COMBOS);
+	for (int b = 0; b < STACK_FLAGS; b++)
+		printf("%s%s", stack_flag_names[b], b < STACK_FLAGS - 1 ? "," : "");
+	printf(" stack_kinds=");
+	for (int k = 0; k < NR_STACK_KINDS; k++)
+		printf("%s%s", stack_kinds[k], k < NR_STACK_KINDS - 1 ? "," : "\n");
+	for (int i = 0; i < NR_ALL; i++) {
 		if (!results[i]) {
 			results[i] = '?';
 			incomplete++;
@@ -376,7 +431,7 @@ int main(int argc, char **argv)
 		hash ^= (unsigned char)results[i];
 		hash *= 0x100000001b3ULL;
 	}
-	for (int i = 0; i < NR_COMBOS; i += ROW)
+	for (int i = 0; i < NR_ALL; i += ROW)
 		ksft_print_msg("matrix: %d %.*s\n", i, ROW, results + i);
 	ksft_print_msg("matrix-digest: %016llx ok=%d\n",
 		       (unsigned long long)hash, ok);
