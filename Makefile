@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Top-level driver: Linux 7.3 from Debian's linux-source package, the
-# project's overlay and patches/, kernels built per variant, booted in QEMU,
-# selftests and KUnit read back from the console.  See README.md.
+# Top-level driver: Linux 7.3 (BASE=debian: Debian's linux-source package and
+# patches/debian/; BASE=mainline: upstream 7.3.4), the project's overlay and
+# patches/, kernels built per variant, booted in QEMU, selftests and KUnit read
+# back from the console.  See README.md.
 #
 #   make                  the main job: the rust variant built, booted and tested
 #   make check            the whole test suite; last line "N passed, N failed, N skipped"
@@ -13,7 +14,7 @@
 #   make check-debug [VARIANT=c]  the rust (or c) kernel under KASAN, lockdep, kmemleak...
 #   make series           the upstream patch series in out/series (series-check: checked)
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
-#   make test VARIANT=v   build, boot and run every selftest in variant v
+#   make test VARIANT=v [BASE=b]  build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
@@ -25,6 +26,10 @@
 # V=1 shows full commands; JOBS=n sets the build parallelism (default 3).
 
 VARIANT ?= rust
+# The kernel tree (scripts/base.sh): debian (the default) or mainline; a base
+# other than the default builds in build/VARIANT-BASE, results in out/VARIANT-BASE.
+BASE ?= debian
+OUT = out/$(1)$(if $(filter-out debian,$(BASE)),-$(BASE))
 VARIANTS ?= upstream c rust debug
 DURATION ?= 600
 RUNS ?= 10
@@ -33,7 +38,7 @@ RUNNER := runner/target/release/runner
 # suite configs/expected.tsv requires of it (a missing suite or a new skip fails).
 SUMMARY = $(RUNNER) summary --expect configs/expected.tsv --setting "ONLY=$${ONLY:-(unset)}" \
 	--setting "TESTLIST=$${TESTLIST:-(unset)}" --setting "APPEND=$${APPEND:-(unset)}"
-export V JOBS KSRC KPKG KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
+export V JOBS BASE KSRC KPKG KVER KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
 
 ifeq ($(V),1)
 Q :=
@@ -83,7 +88,7 @@ selftests: deps runner
 
 test: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) test
-	$(Q)$(SUMMARY) out/$(VARIANT)/results.json
+	$(Q)$(SUMMARY) --setting "BASE=$(BASE)" $(call OUT,$(VARIANT))/results.json
 
 run: deps runner
 	$(Q)scripts/variant.sh $(VARIANT) run "$(CMD)"

@@ -13,12 +13,6 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/sched.h>
 
-static bool oracle_capable(struct clone_caller_facts *facts)
-{
-	facts->capable_calls++;
-	return facts->capable_sys_admin;
-}
-
 static bool oracle_ns_capable(struct clone_caller_facts *facts)
 {
 	facts->ns_capable_calls++;
@@ -33,10 +27,6 @@ int clone_autokill_oracle_check_flags(u64 clone_flags, int exit_signal,
 
 	if ((clone_flags & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
 		return -EINVAL;
-
-	if ((clone_flags & CLONE_NEWUSER) && !facts->unprivileged_userns_clone)
-		if (!oracle_capable(facts))
-			return -EPERM;
 
 	if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND))
 		return -EINVAL;

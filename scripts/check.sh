@@ -50,13 +50,22 @@ elif [ "$(sorted "$BENCH_VARIANTS")" = "$(sorted "$DEFAULT_BENCH_VARIANTS")" ]; 
 else setting BENCH_VARIANTS "$BENCH_VARIANTS" 1 "default: $DEFAULT_BENCH_VARIANTS"; fi
 setting BOOT_TIMEOUT "${BOOT_TIMEOUT:-1200}" 0 "$([ -n "${BOOT_TIMEOUT:-}" ] || echo "default, seconds")"
 setting ICOUNT "${ICOUNT:-}" 0 "$([ -n "${ICOUNT:-}" ] || echo "unset: plain TCG")"
-setting KSRC "${KSRC:-}" 0 "$([ -n "${KSRC:-}" ] || echo "unset: Debian's linux-source package")"
+setting BASE "${BASE:-debian}" 0 "$([ -n "${BASE:-}" ] || echo "default: Debian's linux-source package and patches/debian")"
+setting KSRC "${KSRC:-}" 0 "$([ -n "${KSRC:-}" ] || echo "unset: the base's package")"
 setting CI "${CI:-}" 0 "$([ -n "${CI:-}" ] || echo unset)"
 echo "check: settings"
 for ((i = 1; i < ${#settings[@]}; i += 2)); do echo "  ${settings[i]}"; done
 if [ "${CI:-}" = true ] && [ ${#reduced[@]} -gt 0 ]; then
 	echo "check: CI=true: refusing settings that reduce coverage: ${reduced[*]}" >&2
 	echo "check: CI runs the whole suite; unset them (VARIANTS: $DEFAULT_VARIANTS)" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+# The checks read out/VARIANT, the default base's results: another base is for
+# make test BASE=... (out/VARIANT-BASE), not for this suite.
+if [ "${BASE:-debian}" != debian ]; then
+	echo "check: BASE=$BASE: make check runs the default base (debian); use make test BASE=$BASE VARIANT=..." >&2
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi

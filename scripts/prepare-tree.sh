@@ -5,10 +5,12 @@
 #
 # Usage: prepare-tree.sh pristine|patched
 #
-#   pristine  $SRCDIR/base: the kernel source unpacked once (fetch-source.sh)
-#             and committed to a local git repository as tag 'base'.
+#   pristine  $SRCDIR/base: the kernel source of BASE (scripts/base.sh)
+#             unpacked once (fetch-source.sh) and committed to a local git
+#             repository as tag 'base'.
 #   patched   $SRCDIR/patched: a git worktree of a commit made from 'base' plus
-#             the project's files at their kernel paths (the overlay) plus the
+#             the base's compat series patches/BASE/*.patch (if any), the
+#             project's files at their kernel paths (the overlay) and the
 #             ordered series patches/*.patch.  Only files whose content changed
 #             since the last run are rewritten, so kernel builds stay incremental.
 #
@@ -16,7 +18,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-SRCDIR=${SRCDIR:-$top/build/src}
+. "$top/scripts/base.sh"
+SRCDIR=${SRCDIR:-$top/build/src$base_suffix}
 OVERLAY_DIRS="rust kernel fs include init samples tools Documentation"
 OVERLAY_ROOT=${OVERLAY_ROOT:-$top}
 PATCHDIR=${PATCHDIR:-$top/patches}
@@ -63,12 +66,12 @@ while IFS= read -r -d '' f; do
 	n=$((n + 1))
 done < <(cd "$OVERLAY_ROOT" && for d in $OVERLAY_DIRS; do [ -d "$d" ] && find "$OVERLAY_ROOT/$d" -type f -print0; done)
 
-# The series, in order.
+# The base's compat series, then the project's series, in order.
 p=0
-for patch in "$PATCHDIR"/*.patch; do
+for patch in "$PATCHDIR/$BASE"/*.patch "$PATCHDIR"/*.patch; do
 	[ -e "$patch" ] || continue
 	if ! out=$(g apply --cached --verbose "$patch" 2>&1); then
-		echo "prepare-tree: error: patch $(basename "$patch") does not apply to the 7.3 base:" >&2
+		echo "prepare-tree: error: patch ${patch#"$PATCHDIR"/} does not apply to the $BASE 7.3 base:" >&2
 		echo "$out" | grep -v '^Checking patch' | sed 's/^/    /' >&2
 		exit 1
 	fi

@@ -3,17 +3,21 @@
 #
 # series.sh - write the upstream patch series (git format-patch, with a cover
 # letter) against the 7.3 base from patches/series, the overlay and patches/.
+# On a base with a compat series (BASE=debian: patches/debian/), that is
+# committed below the series and exported on its own to OUTDIR/BASE/.
 #
 # Usage: series.sh OUTDIR [check]
 #   check  also: checkpatch.pl --strict on every patch, `git am` onto a fresh
-#          clone of the base, and a reduced build (kernel/ fs/ rust/) of
-#          every prefix of the series with the rust configuration.
+#          clone of the base (after the compat series), and a reduced build
+#          (kernel/ fs/ rust/) of every prefix of the series with the rust
+#          configuration.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/base.sh"
 out=$(realpath -m "$1")
 mode=${2:-}
-base=$top/build/src/base
+base=$top/build/src$base_suffix/base
 RUNNER=$top/runner/target/release/runner
 die() { echo "series: error: $*" >&2; exit 1; }
 say() { echo "  SERIES  $*"; }
@@ -32,6 +36,17 @@ name=$(git -C "$top" config user.name) && email=$(git -C "$top" config user.emai
 	die "set git config user.name and user.email: every patch is signed off by whoever runs make series"
 export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
 export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+
+# The base's compat series: one commit each, below the project's series.
+compat=()
+for p in "$top/patches/$BASE"/*.patch; do
+	[ -e "$p" ] || continue
+	git -C "$wt" apply --index "$p" || die "patches/$BASE/$(basename "$p") does not apply to the $BASE base"
+	# Its message: the text before the diff.
+	git -C "$wt" commit -q -m "$(sed '/^diff --git /,$d' "$p")"
+	compat+=("$p")
+done
+start=$(git -C "$wt" rev-parse HEAD)
 
 # Split patches/series into blocks.
 awk -v dir="$tmp" 'BEGIN { n = 1 } /^#/ && !body { next } /^%%$/ { n++; body = 0; next }
@@ -79,7 +94,8 @@ done
 
 rm -rf "$out"
 mkdir -p "$out"
-git -C "$wt" -c diff.algorithm=histogram format-patch -q --cover-letter --subject-prefix="PATCH RFC" -o "$out" base..HEAD
+git -C "$wt" -c diff.algorithm=histogram format-patch -q --cover-letter --subject-prefix="PATCH RFC" -o "$out" "$start..HEAD"
+[ ${#compat[@]} = 0 ] || cp "${compat[@]}" "$(mkdir -p "$out/$BASE" && echo "$out/$BASE")"
 cover=$(ls "$out"/0000-*.patch)
 
 # The cover letter: what, why Rust, what stays C, results of the last run.
@@ -131,13 +147,18 @@ for p in "$out"/0*.patch; do
 	fi
 done
 
-# git am onto a fresh clone of the 7.3 base.
+# git am onto a fresh clone of the 7.3 base (with its compat series).
 git clone -q --no-checkout "$base" "$tmp/am"
 git -C "$tmp/am" checkout -q -b series base
+for p in "${compat[@]}"; do
+	git -C "$tmp/am" apply --index "$p" && git -C "$tmp/am" -c user.name=t -c user.email=t@localhost \
+		commit -q -m "compat: $(basename "$p")" || die "patches/$BASE/$(basename "$p") does not apply"
+done
+amstart=$(git -C "$tmp/am" rev-parse HEAD)
 if git -C "$tmp/am" -c user.name=t -c user.email=t@localhost am -q $(ls "$out"/0*.patch | grep -v 0000-); then
-	say "git am onto a fresh 7.3 tree: applied $(git -C "$tmp/am" rev-list --count base..HEAD) patches"
+	say "git am onto a fresh 7.3 tree ($BASE base${compat:+, $(echo ${#compat[@]}) compat patch}): applied $(git -C "$tmp/am" rev-list --count "$amstart..HEAD") patches"
 else
-	say "git am onto a fresh 7.3 tree: FAILED"
+	say "git am onto a fresh 7.3 tree ($BASE base): FAILED"
 	exit 1
 fi
 
@@ -145,7 +166,7 @@ fi
 . "$top/scripts/kenv.sh"
 bdir=$top/build/series
 mkdir -p "$bdir"
-commits=$(git -C "$tmp/am" rev-list --reverse base..HEAD)
+commits=$(git -C "$tmp/am" rev-list --reverse "$amstart..HEAD")
 k=0
 for c in $commits; do
 	k=$((k + 1))

@@ -25,14 +25,17 @@ variant=${1:?usage: variant.sh VARIANT kernel|selftests|test|boot|run [CMD]}
 what=${2:-test}
 RUNNER=$top/runner/target/release/runner
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
-out=$top/out/$variant
-build=$top/build/$variant
+# BASE (scripts/base.sh): the tree, and the build and output directories.
+. "$top/scripts/base.sh"
+out=$top/out/$variant$base_suffix
+build=$top/build/$variant$base_suffix
+srcdir=$top/build/src$base_suffix
 
 case $variant in
-upstream) src=$top/build/src/base; frags=(base upstream) ;;
-c | rust) src=$top/build/src/patched; frags=(base "$variant") ;;
-debug) src=$top/build/src/patched; frags=(base rust debug) ;;
-debug-c) src=$top/build/src/patched; frags=(base c debug) ;;
+upstream) src=$srcdir/base; frags=(base upstream) ;;
+c | rust) src=$srcdir/patched; frags=(base "$variant") ;;
+debug) src=$srcdir/patched; frags=(base rust debug) ;;
+debug-c) src=$srcdir/patched; frags=(base c debug) ;;
 *) echo "variant.sh: unknown variant '$variant' (upstream, c, rust, debug, debug-c)" >&2; exit 2 ;;
 esac
 fragfiles=()
@@ -63,7 +66,7 @@ boot_and_parse() {
 	[ -n "${TESTLIST:-}" ] && override+=(--list "$TESTLIST")
 	"$top/scripts/mkinitramfs.sh" "$build" "$build/selftests" "$build/initramfs.cpio" --only "${ONLY:-.}" \
 		"${override[@]}"
-	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: out/$variant/console.log"
+	echo "  BOOT    [$variant] qemu-system-x86_64 (TCG), timeout ${BOOT_TIMEOUT} s; console: ${out#"$top"/}/console.log"
 	"$RUNNER" boot --kernel "$out/bzImage" --initrd "$build/initramfs.cpio" --log "$out/console.log" \
 		--timeout "$BOOT_TIMEOUT" --append "$append" ${ICOUNT:+--icount} --quiet || rc=$?
 	"$RUNNER" parse --log "$out/console.log" --variant "$variant" --out "$out/results.json" \
@@ -95,7 +98,7 @@ fi
 # The selftests always come from the patched tree (upstream's plus the
 # project's), built against this variant's headers.
 "$top/scripts/prepare-tree.sh" patched > /dev/null
-"$top/scripts/build-selftests.sh" "$top/build/src/patched" "$build/usr/include" "$build/selftests"
+"$top/scripts/build-selftests.sh" "$srcdir/patched" "$build/usr/include" "$build/selftests"
 [ "$what" = selftests ] && exit 0
 
 case $what in

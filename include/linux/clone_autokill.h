@@ -18,11 +18,6 @@ struct inode;
 struct kernel_clone_args;
 struct task_struct;
 
-#ifdef CONFIG_USER_NS
-/* Debian's kernel.unprivileged_userns_clone sysctl (kernel/user_namespace.c). */
-extern int unprivileged_userns_clone;
-#endif
-
 /* copy_process(): every clone flag check made before anything is allocated. */
 int rust_copy_process_check_flags(u64 clone_flags, int exit_signal);
 /* clone3(): the checks of clone3_args_valid(), including the stack. */
@@ -41,16 +36,13 @@ int rust_pidfs_file_release(struct inode *inode, struct file *file);
 /*
  * KUnit oracle (kernel/clone_autokill_oracle.c, CONFIG_CLONE_AUTOKILL_RUST_KUNIT_TEST):
  * upstream's C checks with the facts about the calling task passed in,
- * counting how often each fact that has side effects was consulted.
+ * counting how often the fact that has side effects was consulted.
  */
 struct clone_caller_facts {
 	bool signal_unkillable;
 	bool autoreap;
 	bool pid_ns_for_children_differs;
-	bool unprivileged_userns_clone;
-	bool capable_sys_admin;
 	bool ns_capable_sys_admin;
-	unsigned int capable_calls;
 	unsigned int ns_capable_calls;
 };
 

@@ -22,20 +22,11 @@ impl Capability {
     }
 }
 
-/// Returns `true` if the current task has `cap` in the initial user namespace (`capable()`).
+/// Returns `true` if the current task has `cap` in the user namespace `ns` (`ns_capable()`).
 ///
 /// Like the C function this is not a pure query: on success it marks the task as having used
 /// superuser privileges (`PF_SUPERPRIV`), and the security modules may audit the check. Call it
 /// exactly where the decision depends on it.
-#[inline]
-pub fn capable(cap: Capability) -> bool {
-    // SAFETY: `capable()` may be called from any task context with any capability number.
-    unsafe { bindings::capable(cap.0) }
-}
-
-/// Returns `true` if the current task has `cap` in the user namespace `ns` (`ns_capable()`).
-///
-/// The same side effects as [`capable`] apply.
 ///
 /// # Examples
 ///

@@ -84,6 +84,20 @@ check "a missing KSRC is a clear error" nonzero "KSRC=.*neither a directory nor 
 printf 'not a tarball' > "$tmp/bad.tar.xz"
 check "an unreadable KSRC tarball is a clear error" nonzero "not a readable tarball" \
 	env KSRC="$tmp/bad.tar.xz" "$top/scripts/fetch-source.sh" "$tmp/dest2"
+# BASE=mainline refuses a tree with Debian's patches, and a cached orig tarball
+# whose checksum is not the one its .dsc gives.
+mkdir -p "$tmp/deb-tree/kernel"
+printf 'all:\n' > "$tmp/deb-tree/Makefile"
+printf 'int unprivileged_userns_clone = 1;\n' > "$tmp/deb-tree/kernel/user_namespace.c"
+check "BASE=mainline refuses a tree with Debian's patches" nonzero \
+	"carries Debian's patches .*unprivileged_userns_clone.*not mainline" \
+	env BASE=mainline KSRC="$tmp/deb-tree" "$top/scripts/fetch-source.sh" "$tmp/dest3"
+mkdir -p "$tmp/cache/srcpkg"
+tar -C "$tmp" -cJf "$tmp/cache/srcpkg/linux_9.9.9.orig.tar.xz" deb-tree
+printf 'Checksums-Sha256:\n %064d 1 linux_9.9.9.orig.tar.xz\n' 0 > "$tmp/cache/srcpkg/linux_9.9.9-1.dsc"
+check "BASE=mainline refuses an orig tarball whose checksum is not the .dsc's" nonzero \
+	"linux_9.9.9.orig.tar.xz: sha256 [0-9a-f]{64}, but linux_9.9.9-1.dsc says 0{64}" \
+	env BASE=mainline KVER=9.9.9 CACHE="$tmp/cache" "$top/scripts/fetch-source.sh" "$tmp/dest4"
 
 # A failing test, a kernel WARN and a hung guest, read back from consoles.
 cat > "$tmp/console.log" <<'L'

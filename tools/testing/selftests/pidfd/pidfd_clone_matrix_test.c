@@ -79,11 +79,12 @@ static const __u64 stack_flags[STACK_FLAGS] = {
 /*
  * The invalid stacks clone3() must refuse with EINVAL, whatever the flags:
  * a stack without a size, a size without a stack, a range in the kernel's
- * half (access_ok()), a range that runs past the top of user space, and
- * one whose end wraps around zero.
+ * half (access_ok()), a range that starts one page below the top of 5-level
+ * paging's user space and runs past it (with 4-level paging it starts past
+ * the top already), and one whose end wraps around zero.
  */
 static const char * const stack_kinds[NR_STACK_KINDS] = {
-	"stack_no_size", "size_no_stack", "kernel_range", "past_user_top", "wraps",
+	"stack_no_size", "size_no_stack", "kernel_range", "crosses_user_top", "wraps",
 };
 
 /* Results, shared with the walkers: 0 = not walked yet. */
@@ -186,7 +187,7 @@ static char run_combo(int idx, int cgroupfd, void **stack)
 			args.stack = 0xffff800000000000ULL;
 			break;
 		case 3:
-			args.stack = (1ULL << 47) - 4096;
+			args.stack = (1ULL << 56) - 2 * 4096;
 			break;
 		default:
 			args.stack = -4096ULL;
@@ -383,11 +384,11 @@ static void thread_pidfd_test(void)
 int main(int argc, char **argv)
 {
 	__u64 hash = 0xcbf29ce484222325ULL;
-	int ok = 0, wstatus = 0, incomplete = 0;
+	int ok = 0, wstatus = 0, incomplete = 0, stack_accepted = 0;
 	pid_t wpid;
 
 	ksft_print_header();
-	ksft_set_plan(2);
+	ksft_set_plan(3);
 #ifndef HAVE_RAW_CLONE3
 	ksft_exit_skip("raw clone3 stub only implemented for x86_64\n");
 #endif
@@ -428,6 +429,12 @@ int main(int argc, char **argv)
 		}
 		if (results[i] == '0')
 			ok++;
+		if (i >= NR_COMBOS && results[i] != '0' + EINVAL) {
+			if (!stack_accepted++)
+				ksft_print_msg("invalid stack %s, flags %#x: result %c, not EINVAL\n",
+					       stack_kinds[(i - NR_COMBOS) / ROW],
+					       (i - NR_COMBOS) % ROW, results[i]);
+		}
 		hash ^= (unsigned char)results[i];
 		hash *= 0x100000001b3ULL;
 	}
@@ -441,6 +448,9 @@ int main(int argc, char **argv)
 				      wstatus, incomplete);
 	else
 		ksft_test_result_pass("clone3 matrix walk\n");
+	ksft_test_result(!incomplete && !stack_accepted,
+			 "clone3 refuses every invalid stack with EINVAL (%d of %d did not)\n",
+			 stack_accepted, NR_ALL - NR_COMBOS);
 #ifdef HAVE_RAW_CLONE3
 	thread_pidfd_test();
 #endif
