@@ -123,9 +123,10 @@ if out=$(kmake rustdoc 2>&1) && ! echo "$out" | grep -qE '^(warning|error)'; the
 else
 	notok "rustdoc builds without warnings" < <(echo "$out" | grep -A8 -E '^(warning|error)' | head -n 40)
 fi
-# checkpatch.pl --strict: the C and headers the project adds, and each patch.
+# checkpatch.pl --strict: the C and headers the project adds, each patch of the
+# series and of the bases' compat series (patches/debian/).
 mapfile -t cfiles < <(cd "$top" && find kernel fs include rust/helpers samples tools -name '*.[ch]' 2> /dev/null | sort
-	ls patches/*.patch 2> /dev/null)
+	ls patches/*.patch patches/*/*.patch 2> /dev/null | grep -v '^patches/man-pages/')
 if [ ${#cfiles[@]} = 0 ]; then
 	notok "checkpatch --strict: the project's C and patches" <<< "no .c/.h files in the overlay and no patches/*.patch"
 fi
@@ -143,6 +144,17 @@ for f in "${cfiles[@]}"; do
 		notok "checkpatch --strict $f" < <(echo "$out" | head -n 30)
 	fi
 done
+# Mainline only: the port and its series are written against mainline, and
+# carry nothing of a distribution's patches (Debian's unprivileged_userns_clone
+# sysctl is the one the port once depended on); a base's differences belong in
+# its compat series, patches/BASE/.
+name="the port and the series name no Debian-only symbol (unprivileged_userns_clone)"
+if hits=$(cd "$top" && grep -rln 'unprivileged_userns_clone' rust kernel fs include init samples tools \
+	Documentation patches/*.patch 2> /dev/null); then
+	notok "$name" <<< "$hits"
+else
+	ok "$name"
+fi
 # The documentation page, rendered with the kernel's own Sphinx set-up (the
 # userspace-api book only, from scratch, so that Sphinx reads the page again):
 # no warning may name it or the index that links it.

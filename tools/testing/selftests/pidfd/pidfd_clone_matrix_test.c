@@ -431,7 +431,7 @@ int main(int argc, char **argv)
 			ok++;
 		if (i >= NR_COMBOS && results[i] != '0' + EINVAL) {
 			if (!stack_accepted++)
-				ksft_print_msg("invalid stack %s, flags %#x: result %c, not EINVAL\n",
+				ksft_print_msg("stack %s, flags %#x: %c, not EINVAL\n",
 					       stack_kinds[(i - NR_COMBOS) / ROW],
 					       (i - NR_COMBOS) % ROW, results[i]);
 		}
