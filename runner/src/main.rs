@@ -1,6 +1,7 @@
 //! Command-line entry point of `runner`: argument parsing and dispatch to the library.
 
 use runner::boot::{self, BootOpts};
+use runner::results::ResultsFile;
 use runner::{
     bench, bench_svg, config, console, expect, flaky, matrix, read_file, summary, write_file,
 };
@@ -218,10 +219,8 @@ fn parse_cmd(args: &[String]) -> Result<u8, Fail> {
     let log = usage(a.need("log"))?;
     let data = error(read_file(log))?;
     let res = console::parse_log(&data, usage(a.need("variant"))?, log);
-    error(write_file(
-        usage(a.need("out"))?,
-        &console::to_json(&res).to_pretty(),
-    ))?;
+    let doc = error(ResultsFile::from(&res).to_json())?;
+    error(write_file(usage(a.need("out"))?, &doc))?;
     if let Some(m) = a.get("matrix-out") {
         if !res.matrix.rows.is_empty() {
             error(write_file(m, &matrix::to_tsv(&res.matrix)))?;
@@ -434,10 +433,8 @@ fn bench_cmd(args: &[String]) -> Result<u8, Fail> {
     error(std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {out_dir}: {e}")))?;
     let path = |name: &str| format!("{}/{name}", out_dir.trim_end_matches('/'));
     print!("{}", bench::render_tables(&b));
-    error(write_file(
-        &path("results.json"),
-        &bench::to_json(&b).to_pretty(),
-    ))?;
+    let doc = error(bench::BenchResults::new(&b).to_json())?;
+    error(write_file(&path("results.json"), &doc))?;
     error(write_file(&path("bench.svg"), &bench_svg::render(&b)))?;
     if !a.flag("check") {
         return Ok(0);
