@@ -59,6 +59,62 @@ fn help_lists_commands() {
 }
 
 #[test]
+fn every_command_has_help_and_mistakes_exit_64() {
+    for cmd in [
+        "verify-config",
+        "boot",
+        "parse",
+        "summary",
+        "matrix-diff",
+        "flaky",
+        "bench",
+    ] {
+        let (code, out, err) = run(&[cmd, "--help"]);
+        assert_eq!(code, 0, "{cmd}: {err}");
+        assert!(
+            out.contains(&format!("Usage: runner {cmd} ")),
+            "{cmd}: {out}"
+        );
+        assert_eq!(run(&["help", cmd]).1, out);
+    }
+    let (code, out, err) = run(&[]);
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert!(err.contains("Usage: runner <COMMAND>"), "{err}");
+    let (a, b) = (data("a.tsv"), data("b.tsv"));
+    for bad in [
+        vec!["parse", "--log"],
+        vec![
+            "parse",
+            "--log",
+            "x",
+            "--variant",
+            "v",
+            "--out",
+            "o",
+            "extra",
+        ],
+        vec!["verify-config", "only.config"],
+        vec!["matrix-diff", "--rows", "3", &a],
+        vec!["matrix-diff", "--rows", "three", "a=x"],
+        vec!["boot", "--kernel", "k", "--initrd", "i", "--log", "l"],
+        vec!["boot", "--kernel", "k", "--initrd", "i", "--timeout", "5"],
+        vec!["summary", "--unknown", "r.json"],
+        vec!["summary"],
+        vec!["flaky", "--out-dir"],
+    ] {
+        let (code, _, err) = run(&bad);
+        assert_eq!(code, 64, "{bad:?}: {err}");
+    }
+    // A repeated option: the last one counts.
+    let (a, b) = (format!("a={a}"), format!("b={b}"));
+    let (code, out, _) = run(&["matrix-diff", "--rows", "7", "--rows=3", &a, &b]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "matrix-diff: 3 rows identical across a, b\n")
+    );
+}
+
+#[test]
 fn verify_config_reports_dropped_options() {
     let (code, out, _) = run(&[
         "verify-config",
