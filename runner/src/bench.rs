@@ -3,6 +3,10 @@
 //! the `--check` gates into a console-marker log that `runner parse` can read: clean boots
 //! (final line, no splat, no `not ok`), the gated ops present with rust/c <= 1.005 (1.03 for
 //! the ops that fork and kill), and two icount boots per variant that agree.
+//!
+//! The tables stay hand-written (`grid`, 30 lines): a table crate (comfy-table, tabled)
+//! would need as much code to style its output into these exact `a | b` rows, which the
+//! tests and readers of the output rely on.
 
 use crate::console::{self, Outcome};
 use crate::results;

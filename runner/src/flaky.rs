@@ -2,6 +2,9 @@
 //! more boots of one variant, lines every (suite, case) up across the runs and names the tests
 //! whose outcome was not the same in every run: flaky.tsv (every test, its outcome per run)
 //! and flaky.txt (the flaky ones, with the reasons of their failures and skips).
+//!
+//! flaky.txt's table stays hand-written (a few padded format strings): a table crate would
+//! not be smaller.
 
 use crate::console::Outcome;
 use crate::results::ResultsFile;
