@@ -3,10 +3,16 @@
 //! the `--check` gates into a console-marker log that `runner parse` can read: clean boots
 //! (final line, no splat, no `not ok`), the gated ops present with rust/c <= 1.005 (1.03 for
 //! the ops that fork and kill), and two icount boots per variant that agree.
+//!
+//! The tables stay hand-written (`grid`, 30 lines): a table crate (comfy-table, tabled)
+//! would need as much code to style its output into these exact `a | b` rows, which the
+//! tests and readers of the output rely on.
 
 use crate::console::{self, Outcome};
-use crate::json::Json;
+use crate::results;
 use crate::Result;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
 /// Modes in output order: the deterministic comparison first, then the noisy one.
 pub const MODES: [&str; 2] = ["icount", "tcg"];
@@ -349,10 +355,11 @@ impl Bench {
         }
     }
 
-    /// rust/c of the medians; `None` unless both are measured and c is non-zero.
+    /// rust/c of the medians; `None` unless both are measured, c is non-zero and the
+    /// quotient is finite.
     pub fn ratio(&self, mode: &str, op: &str) -> Option<f64> {
         let c = self.median(mode, op, "c").filter(|&c| c > 0.0)?;
-        Some(self.median(mode, op, "rust")? / c)
+        Some(self.median(mode, op, "rust")? / c).filter(|r| r.is_finite())
     }
 
     /// Does `variant` have any icount result or skip for a known op?
@@ -449,87 +456,120 @@ pub fn render_tables(b: &Bench) -> String {
     out
 }
 
-fn sample_json(s: &Sample) -> Json {
-    Json::Obj(vec![
-        ("median_ns".into(), Json::Num(s.median_ns)),
-        ("min_ns".into(), Json::Num(s.min_ns)),
-        ("max_ns".into(), Json::Num(s.max_ns)),
-        ("spread_pct".into(), Json::Num(s.spread_pct)),
-        (
-            "runs".into(),
-            Json::Arr(s.runs.iter().map(|&x| Json::Num(x)).collect()),
-        ),
-        (
-            "n".into(),
-            Json::Int(i64::try_from(s.n).unwrap_or(i64::MAX)),
-        ),
-        (
-            "r".into(),
-            Json::Int(i64::try_from(s.r).unwrap_or(i64::MAX)),
-        ),
-    ])
+/// The bench results file's `schema_version` (`<out-dir>/results.json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One op's numbers for one variant and mode: its `# bench:` line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub median_ns: f64,
+    pub min_ns: f64,
+    pub max_ns: f64,
+    pub spread_pct: f64,
+    pub runs: Vec<f64>,
+    pub n: u64,
+    pub r: u64,
 }
 
-/// results.json: meta, per-mode measurements, icount rust/c ratios, skips and the inputs.
-pub fn to_json(b: &Bench) -> Json {
-    let per_mode = |want_data: bool| {
-        let modes = MODES.iter().map(|mode| {
-            let ops = b.ops.iter().filter_map(|op| {
-                let vs: Vec<(String, Json)> = b
+impl From<&Sample> for Measurement {
+    fn from(s: &Sample) -> Self {
+        Measurement {
+            median_ns: s.median_ns,
+            min_ns: s.min_ns,
+            max_ns: s.max_ns,
+            spread_pct: s.spread_pct,
+            runs: s.runs.clone(),
+            n: s.n,
+            r: s.r,
+        }
+    }
+}
+
+/// One input log and what its scan found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogRecord {
+    pub variant: String,
+    pub mode: String,
+    pub log: String,
+    pub bench_lines: usize,
+    pub errors: Vec<String>,
+    pub guest_finished: bool,
+    pub splats: Vec<String>,
+    pub not_ok: Vec<String>,
+}
+
+/// mode -> op -> variant -> value, in the tables' order.
+pub type PerMode<T> = IndexMap<String, IndexMap<String, IndexMap<String, T>>>;
+
+/// `runner bench`'s results.json: meta, per-mode measurements, icount rust/c ratios, the
+/// benchmark's skips (with their reasons) and the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchResults {
+    pub schema_version: u32,
+    pub meta: IndexMap<String, String>,
+    pub modes: PerMode<Measurement>,
+    pub ratios: IndexMap<String, f64>,
+    pub skipped: PerMode<String>,
+    pub logs: Vec<LogRecord>,
+}
+
+/// Each mode's ops and variants for which `value` takes the entry.
+fn per_mode<T>(b: &Bench, value: impl Fn(Entry<'_>) -> Option<T>) -> PerMode<T> {
+    let ops = |mode: &str| {
+        b.ops
+            .iter()
+            .filter_map(|op| {
+                let vs: IndexMap<String, T> = b
                     .variants
                     .iter()
-                    .filter_map(|v| match (b.entry(mode, op, v)?, want_data) {
-                        (Entry::Data(s), true) => Some((v.clone(), sample_json(s))),
-                        (Entry::Skip(r), false) => Some((v.clone(), Json::str(r))),
-                        _ => None,
-                    })
+                    .filter_map(|v| Some((v.clone(), value(b.entry(mode, op, v)?)?)))
                     .collect();
-                (!vs.is_empty()).then(|| (op.clone(), Json::Obj(vs)))
-            });
-            (mode.to_string(), Json::Obj(ops.collect()))
-        });
-        Json::Obj(modes.collect())
+                (!vs.is_empty()).then(|| (op.clone(), vs))
+            })
+            .collect()
     };
-    let ratios = b
-        .ops
-        .iter()
-        .filter_map(|op| Some((op.clone(), Json::Num(b.ratio("icount", op)?))));
-    let logs = b.runs.iter().map(|r| {
-        Json::Obj(vec![
-            ("variant".into(), Json::str(&r.variant)),
-            ("mode".into(), Json::str(&r.mode)),
-            ("log".into(), Json::str(&r.log)),
-            ("bench_lines".into(), Json::Int(r.scan.samples.len() as i64)),
-            (
-                "errors".into(),
-                Json::Arr(r.scan.errors.iter().map(|e| Json::str(e)).collect()),
-            ),
-            ("guest_finished".into(), Json::Bool(r.scan.guest_finished)),
-            (
-                "splats".into(),
-                Json::Arr(r.scan.splats.iter().map(|e| Json::str(e)).collect()),
-            ),
-            (
-                "not_ok".into(),
-                Json::Arr(r.scan.not_ok.iter().map(|e| Json::str(e)).collect()),
-            ),
-        ])
-    });
-    Json::Obj(vec![
-        (
-            "meta".into(),
-            Json::Obj(
-                b.meta
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Json::str(v)))
-                    .collect(),
-            ),
-        ),
-        ("modes".into(), per_mode(true)),
-        ("ratios".into(), Json::Obj(ratios.collect())),
-        ("skipped".into(), per_mode(false)),
-        ("logs".into(), Json::Arr(logs.collect())),
-    ])
+    MODES.iter().map(|m| (m.to_string(), ops(m))).collect()
+}
+
+impl BenchResults {
+    pub fn new(b: &Bench) -> BenchResults {
+        let logs = b.runs.iter().map(|r| LogRecord {
+            variant: r.variant.clone(),
+            mode: r.mode.clone(),
+            log: r.log.clone(),
+            bench_lines: r.scan.samples.len(),
+            errors: r.scan.errors.clone(),
+            guest_finished: r.scan.guest_finished,
+            splats: r.scan.splats.clone(),
+            not_ok: r.scan.not_ok.clone(),
+        });
+        BenchResults {
+            schema_version: SCHEMA_VERSION,
+            meta: b.meta.iter().cloned().collect(),
+            modes: per_mode(b, |e| match e {
+                Entry::Data(s) => Some(Measurement::from(s)),
+                Entry::Skip(_) => None,
+            }),
+            ratios: (b.ops.iter())
+                .filter_map(|op| Some((op.clone(), b.ratio("icount", op)?)))
+                .collect(),
+            skipped: per_mode(b, |e| match e {
+                Entry::Skip(reason) => Some(reason.to_string()),
+                Entry::Data(_) => None,
+            }),
+            logs: logs.collect(),
+        }
+    }
+
+    /// The file's text: indented JSON and a final newline.
+    pub fn to_json(&self) -> Result<String> {
+        results::to_pretty(self)
+    }
+
+    /// Read the text of a bench results.json; every error names `origin`.
+    pub fn parse(text: &str, origin: &str) -> Result<BenchResults> {
+        results::read_versioned(text, origin, "bench results.json", SCHEMA_VERSION)
+    }
 }
 
 /// One `--check` case. `detail` is the skip reason, or the diagnostic of a failure.
@@ -994,27 +1034,34 @@ mod tests {
             t.contains("\nfork_exit_wait |        - | 900.0 |    - |      -\n"),
             "{t}"
         );
-        let j = to_json(&b).to_pretty();
-        let doc = crate::json::parse(&j).unwrap();
+        let doc = BenchResults::new(&b);
+        let j = doc.to_json().unwrap();
+        assert!(j.starts_with("{\n  \"schema_version\": 1,\n"), "{j}");
+        assert_eq!(BenchResults::parse(&j, "b.json"), Ok(doc.clone()));
+        assert_eq!(doc.ratios.get("fork_exit_wait"), Some(&1.0));
+        let fe = &doc.modes["icount"]["fork_exit_wait"]["c"];
+        assert_eq!((fe.median_ns, fe.n), (200.0, 10));
+        assert!(j.contains("\"median_ns\": 200.0,"), "{j}");
         assert_eq!(
-            doc.get("ratios").and_then(|r| r.get("fork_exit_wait")),
-            Some(&Json::Num(1.0))
+            doc.skipped["icount"]["autokill_close"]["upstream"],
+            "not upstream"
         );
-        let fe = doc
-            .get("modes")
-            .and_then(|m| m.get("icount"))
-            .and_then(|m| m.get("fork_exit_wait"))
-            .and_then(|m| m.get("c"))
-            .unwrap();
-        assert_eq!(fe.get("median_ns").and_then(Json::as_f64), Some(200.0));
-        assert_eq!(fe.get("n"), Some(&Json::Int(10)));
+        // Ops keep the tables' order, not the alphabet's.
+        let ops: Vec<&String> = doc.modes["icount"].keys().collect();
+        assert_eq!(ops, ["fork_exit_wait", "autokill_close", "zz_new"]);
+        let e = BenchResults::parse(
+            &j.replace("\"schema_version\": 1", "\"schema_version\": 2"),
+            "b.json",
+        )
+        .unwrap_err();
         assert_eq!(
-            doc.get("skipped")
-                .and_then(|m| m.get("icount"))
-                .and_then(|m| m.get("autokill_close"))
-                .and_then(|m| m.get("upstream"))
-                .and_then(Json::as_str),
-            Some("not upstream")
+            e,
+            "b.json: bench results.json has schema_version 2, but this runner reads only schema_version 1"
+        );
+        let e = BenchResults::parse(&j.replace("\"ratios\"", "\"ratio\""), "b.json").unwrap_err();
+        assert!(
+            e.starts_with("b.json: bad bench results.json: missing field `ratios`"),
+            "{e}"
         );
     }
 

@@ -1,13 +1,17 @@
 //! Console-log parsing for `runner parse`: printk timestamps, kselftest TAP between /init's
-//! suite markers, KUnit KTAP from the kernel, splats, matrix lines, and results.json output.
+//! suite markers, KUnit KTAP from the kernel, splats and matrix lines (results.rs writes the
+//! outcome as results.json). The KTAP parser is hand-written: no maintained crate parses
+//! KTAP (KUnit's nested TAP dialect), and it must also survive a kernel cut off mid-suite.
 
-use crate::json::Json;
 use crate::matrix::{self, Matrix};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 pub const TAIL_LINES: usize = 50;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A case's result; results.json spells it `pass`, `fail` or `skip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,
     Fail,
@@ -24,9 +28,10 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     pub name: String,
+    #[serde(rename = "result")]
     pub outcome: Outcome,
     pub reason: String,
 }
@@ -39,11 +44,22 @@ fn case(name: &str, outcome: Outcome, reason: &str) -> Case {
     }
 }
 
+/// Where a suite's results come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A kselftest binary run by /init between `##> suite-begin` and `##> suite-end`.
+    Kselftest,
+    /// A KUnit suite's KTAP from the kernel.
+    Kunit,
+    /// The guest itself: its final line, its matrix lines.
+    Guest,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suite {
     pub name: String,
-    /// "kselftest", "kunit" or "guest".
-    pub kind: &'static str,
+    pub kind: Kind,
     pub exit_code: Option<i64>,
     pub cases: Vec<Case>,
 }
@@ -54,7 +70,7 @@ impl Suite {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Splat {
     pub line: usize,
     pub text: String,
@@ -322,7 +338,7 @@ impl UserSuite {
         }
         Suite {
             name: n,
-            kind: "kselftest",
+            kind: Kind::Kselftest,
             exit_code: rc,
             cases: self.cases,
         }
@@ -386,7 +402,7 @@ impl Ktap {
                 self.levels[0].results += 1;
                 out.push(Suite {
                     name: format!("kunit/{}", r.name),
-                    kind: "kunit",
+                    kind: Kind::Kunit,
                     exit_code: None,
                     cases,
                 });
@@ -405,7 +421,7 @@ impl Ktap {
         if let Some(p) = top.plan.filter(|&p| p != top.results) {
             out.push(Suite {
                 name: "kunit/plan".into(),
-                kind: "kunit",
+                kind: Kind::Kunit,
                 exit_code: None,
                 cases: vec![case(
                     &format!("KTAP plan 1..{p} but {} suites reported", top.results),
@@ -442,7 +458,7 @@ impl Ktap {
             ));
             out.push(Suite {
                 name: format!("kunit/{name}"),
-                kind: "kunit",
+                kind: Kind::Kunit,
                 exit_code: None,
                 cases,
             });
@@ -606,7 +622,7 @@ pub fn parse_log(data: &[u8], variant: &str, log: &str) -> Results {
     if !matrix_errors.is_empty() {
         res.suites.push(Suite {
             name: "guest/matrix".into(),
-            kind: "guest",
+            kind: Kind::Guest,
             exit_code: None,
             cases: matrix_errors,
         });
@@ -615,55 +631,13 @@ pub fn parse_log(data: &[u8], variant: &str, log: &str) -> Results {
         let reason = host_reason.unwrap_or_else(|| "no final line: the guest crashed".to_string());
         res.suites.push(Suite {
             name: "guest/boot".into(),
-            kind: "guest",
+            kind: Kind::Guest,
             exit_code: None,
             cases: vec![case("guest/boot", Outcome::Fail, &reason)],
         });
         res.console_tail = tail.into();
     }
     res
-}
-
-/// results.json document.
-pub fn to_json(r: &Results) -> Json {
-    let suites = r.suites.iter().map(|s| {
-        let cases = s.cases.iter().map(|c| {
-            Json::Obj(vec![
-                ("name".into(), Json::str(&c.name)),
-                ("result".into(), Json::str(c.outcome.as_str())),
-                ("reason".into(), Json::str(&c.reason)),
-            ])
-        });
-        Json::Obj(vec![
-            ("name".into(), Json::str(&s.name)),
-            ("kind".into(), Json::str(s.kind)),
-            (
-                "exit_code".into(),
-                s.exit_code.map_or(Json::Null, Json::Int),
-            ),
-            ("passed".into(), Json::Int(s.count(Outcome::Pass) as i64)),
-            ("failed".into(), Json::Int(s.count(Outcome::Fail) as i64)),
-            ("skipped".into(), Json::Int(s.count(Outcome::Skip) as i64)),
-            ("cases".into(), Json::Arr(cases.collect())),
-        ])
-    });
-    let splats = r.splats.iter().map(|s| {
-        Json::Obj(vec![
-            ("line".into(), Json::Int(s.line as i64)),
-            ("text".into(), Json::str(&s.text)),
-        ])
-    });
-    Json::Obj(vec![
-        ("variant".into(), Json::str(&r.variant)),
-        ("log".into(), Json::str(&r.log)),
-        ("guest_finished".into(), Json::Bool(r.guest_finished)),
-        ("suites".into(), Json::Arr(suites.collect())),
-        ("splats".into(), Json::Arr(splats.collect())),
-        (
-            "console_tail".into(),
-            Json::Arr(r.console_tail.iter().map(|l| Json::str(l)).collect()),
-        ),
-    ])
 }
 
 #[cfg(test)]

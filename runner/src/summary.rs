@@ -1,7 +1,11 @@
 //! `runner summary`: reads results.json files and `cargo test` output, prints per-variant
 //! tables, splats and a final `N passed, N failed, N skipped` line.
+//!
+//! The table stays hand-written (one format string per row in `render`): a table crate
+//! would not be smaller, and scripts read these columns (scripts/mutants.sh's awk).
 
-use crate::json::{self, Json};
+use crate::console::Outcome;
+use crate::results::ResultsFile;
 
 /// One row of the table plus the indented notes (failures and skips) under it.
 #[derive(Debug, Default, PartialEq)]
@@ -25,70 +29,40 @@ pub struct Section {
     pub splats: Vec<String>,
 }
 
-/// A member of a results.json object; the error names `ctx` (the file) and the key.
-pub(crate) fn field<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a Json, String> {
-    v.get(key)
-        .ok_or_else(|| format!("{ctx}: missing \"{key}\""))
-}
-
-pub(crate) fn text<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a str, String> {
-    field(v, key, ctx)?
-        .as_str()
-        .ok_or_else(|| format!("{ctx}: \"{key}\" is not a string"))
-}
-
-pub(crate) fn list<'a>(v: &'a Json, key: &str, ctx: &str) -> Result<&'a [Json], String> {
-    field(v, key, ctx)?
-        .as_arr()
-        .ok_or_else(|| format!("{ctx}: \"{key}\" is not an array"))
-}
-
 /// Build a section from the text of a results.json written by `runner parse`.
 pub fn from_results(data: &str, origin: &str) -> Result<Section, String> {
-    let doc = json::parse(data).map_err(|e| format!("{origin}: {e}"))?;
-    let variant = text(&doc, "variant", origin)?;
-    let log = doc
-        .get("log")
-        .and_then(Json::as_str)
-        .unwrap_or("console.log");
-    field(&doc, "guest_finished", origin)?
-        .as_bool()
-        .ok_or_else(|| format!("{origin}: bad guest_finished"))?;
+    let doc = ResultsFile::parse(data, origin)?;
     let mut sec = Section {
-        title: format!("{variant} ({origin})"),
-        variant: variant.to_string(),
+        title: format!("{} ({origin})", doc.variant),
+        variant: doc.variant.clone(),
         ..Default::default()
     };
-    for s in list(&doc, "suites", origin)? {
+    for s in &doc.suites {
         let mut row = Row {
-            name: text(s, "name", origin)?.to_string(),
+            name: s.name.clone(),
             ..Default::default()
         };
-        for c in list(s, "cases", origin)? {
-            let (name, reason) = (text(c, "name", origin)?, text(c, "reason", origin)?);
-            match text(c, "result", origin)? {
-                "pass" => row.passed += 1,
-                "fail" => {
+        for c in &s.cases {
+            let (name, reason) = (&c.name, &c.reason);
+            match c.outcome {
+                Outcome::Pass => row.passed += 1,
+                Outcome::Fail => {
                     row.failed += 1;
                     row.notes.push(format!("FAIL {name}: {reason}"));
                 }
-                "skip" => {
+                Outcome::Skip => {
                     row.skipped += 1;
                     row.notes.push(format!("SKIP {name}: {reason}"));
-                    row.skips.push((name.to_string(), reason.to_string()));
+                    row.skips.push((name.clone(), reason.clone()));
                 }
-                other => return Err(format!("{origin}: unknown result {other:?}")),
             }
         }
         sec.rows.push(row);
     }
-    for s in list(&doc, "splats", origin)? {
-        let line = field(s, "line", origin)?
-            .as_int()
-            .ok_or_else(|| format!("{origin}: bad splat line"))?;
+    for s in &doc.splats {
         sec.splats.push(format!(
-            "SPLAT {variant} {log}:{line}: {}",
-            text(s, "text", origin)?
+            "SPLAT {} {}:{}: {}",
+            doc.variant, doc.log, s.line, s.text
         ));
     }
     Ok(sec)
@@ -277,14 +251,17 @@ mod tests {
 
     #[test]
     fn results_and_totals() {
-        let doc = r#"{"variant":"rust","log":"c.log","guest_finished":true,"suites":[{"name":"s","cases":[
-            {"name":"a","result":"pass","reason":""},{"name":"b","result":"skip","reason":"why"}]}],
-            "splats":[{"line":3,"text":"WARNING: x"}]}"#;
+        let doc = r#"{"schema_version":1,"variant":"rust","log":"c.log","guest_finished":true,
+            "suites":[{"name":"s","kind":"kselftest","exit_code":0,"passed":1,"failed":0,"skipped":1,
+            "cases":[{"name":"a","result":"pass","reason":""},{"name":"b","result":"skip","reason":"why"}]}],
+            "splats":[{"line":3,"text":"WARNING: x"}],"console_tail":[]}"#;
         let sec = from_results(doc, "r.json").unwrap();
         assert_eq!(sec.splats, vec!["SPLAT rust c.log:3: WARNING: x"]);
         let (text, tot) = render(&[sec, broken("gone.json", "missing")]);
         assert_eq!(tot, [1, 2, 1]);
         assert!(text.ends_with("\n1 passed, 2 failed, 1 skipped\n"));
-        assert!(from_results("{\"variant\":1}", "x").is_err());
+        assert!(from_results("{\"schema_version\":1,\"variant\":1}", "x").is_err());
+        let e = from_results(&doc.replace("\"schema_version\":1,", ""), "r.json").unwrap_err();
+        assert!(e.starts_with("r.json: not a results.json"), "{e}");
     }
 }

@@ -1,39 +1,40 @@
 //! Integration tests: run the `runner` binary on the sample logs, configs, TSVs and fake
 //! QEMU scripts under tests/data/.
 
-use runner::json::{self, Json};
+use runner::bench::BenchResults;
+use runner::console::Kind;
+use runner::results::{ResultsFile, SuiteRecord};
 use std::path::Path;
 use std::time::{Duration, Instant};
 mod common;
 use common::{data, run, scratch};
 
-fn parse_to_json(log: &str, dir: &Path, extra: &[&str]) -> Json {
+fn parse_to_json(log: &str, dir: &Path, extra: &[&str]) -> ResultsFile {
     let out = dir.join("results.json");
     let out = out.to_str().expect("utf-8 path");
     let mut args = vec!["parse", "--log", log, "--variant", "rust", "--out", out];
     args.extend_from_slice(extra);
     let (code, _, err) = run(&args);
     assert_eq!(code, 0, "{err}");
-    json::parse(&std::fs::read_to_string(out).expect("results.json")).expect("valid JSON")
+    let text = std::fs::read_to_string(out).expect("results.json");
+    ResultsFile::parse(&text, out).expect("valid results.json")
 }
 
-fn suite<'a>(doc: &'a Json, name: &str) -> &'a Json {
-    let suites = doc.get("suites").and_then(Json::as_arr).expect("suites");
-    suites
+fn suite<'a>(doc: &'a ResultsFile, name: &str) -> &'a SuiteRecord {
+    doc.suites.iter().find(|s| s.name == name).expect(name)
+}
+
+fn counts(s: &SuiteRecord) -> [usize; 3] {
+    [s.passed, s.failed, s.skipped]
+}
+
+fn cases(s: &SuiteRecord) -> Vec<(String, String, String)> {
+    s.cases
         .iter()
-        .find(|s| s.get("name").and_then(Json::as_str) == Some(name))
-        .expect(name)
-}
-
-fn counts(s: &Json) -> [i64; 3] {
-    ["passed", "failed", "skipped"].map(|k| s.get(k).and_then(Json::as_int).expect(k))
-}
-
-fn cases(s: &Json) -> Vec<(String, String, String)> {
-    let get = |c: &Json, k: &str| c.get(k).and_then(Json::as_str).unwrap_or("?").to_string();
-    let list = s.get("cases").and_then(Json::as_arr).expect("cases");
-    list.iter()
-        .map(|c| (get(c, "name"), get(c, "result"), get(c, "reason")))
+        .map(|c| {
+            let result = c.outcome.as_str().to_string();
+            (c.name.clone(), result, c.reason.clone())
+        })
         .collect()
 }
 
@@ -55,6 +56,62 @@ fn help_lists_commands() {
         assert!(out.contains(cmd), "{cmd}");
     }
     assert_eq!(run(&["bogus"]).0, 64);
+}
+
+#[test]
+fn every_command_has_help_and_mistakes_exit_64() {
+    for cmd in [
+        "verify-config",
+        "boot",
+        "parse",
+        "summary",
+        "matrix-diff",
+        "flaky",
+        "bench",
+    ] {
+        let (code, out, err) = run(&[cmd, "--help"]);
+        assert_eq!(code, 0, "{cmd}: {err}");
+        assert!(
+            out.contains(&format!("Usage: runner {cmd} ")),
+            "{cmd}: {out}"
+        );
+        assert_eq!(run(&["help", cmd]).1, out);
+    }
+    let (code, out, err) = run(&[]);
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert!(err.contains("Usage: runner <COMMAND>"), "{err}");
+    let (a, b) = (data("a.tsv"), data("b.tsv"));
+    for bad in [
+        vec!["parse", "--log"],
+        vec![
+            "parse",
+            "--log",
+            "x",
+            "--variant",
+            "v",
+            "--out",
+            "o",
+            "extra",
+        ],
+        vec!["verify-config", "only.config"],
+        vec!["matrix-diff", "--rows", "3", &a],
+        vec!["matrix-diff", "--rows", "three", "a=x"],
+        vec!["boot", "--kernel", "k", "--initrd", "i", "--log", "l"],
+        vec!["boot", "--kernel", "k", "--initrd", "i", "--timeout", "5"],
+        vec!["summary", "--unknown", "r.json"],
+        vec!["summary"],
+        vec!["flaky", "--out-dir"],
+    ] {
+        let (code, _, err) = run(&bad);
+        assert_eq!(code, 64, "{bad:?}: {err}");
+    }
+    // A repeated option: the last one counts.
+    let (a, b) = (format!("a={a}"), format!("b={b}"));
+    let (code, out, _) = run(&["matrix-diff", "--rows", "7", "--rows=3", &a, &b]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "matrix-diff: 3 rows identical across a, b\n")
+    );
 }
 
 #[test]
@@ -93,20 +150,15 @@ fn parse_passing_run_with_kunit_and_matrix() {
         &dir,
         &["--matrix-out", tsv.to_str().expect("path")],
     );
-    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
-    assert_eq!(
-        doc.get("console_tail")
-            .and_then(Json::as_arr)
-            .map(<[Json]>::len),
-        Some(0)
-    );
-    assert_eq!(
-        doc.get("splats").and_then(Json::as_arr).map(<[Json]>::len),
-        Some(0)
-    );
+    assert!(doc.guest_finished);
+    assert_eq!((doc.schema_version, doc.variant.as_str()), (1, "rust"));
+    assert!(doc.console_tail.is_empty());
+    assert!(doc.splats.is_empty());
+    let text = std::fs::read_to_string(dir.join("results.json")).expect("results.json");
+    assert!(text.starts_with("{\n  \"schema_version\": 1,\n"), "{text}");
 
     let k = suite(&doc, "kunit/pidfd_autokill");
-    assert_eq!(k.get("kind").and_then(Json::as_str), Some("kunit"));
+    assert_eq!(k.kind, Kind::Kunit);
     assert_eq!(counts(k), [3, 1, 1]);
     let kc = cases(k);
     assert_eq!(
@@ -122,10 +174,7 @@ fn parse_passing_run_with_kunit_and_matrix() {
 
     // Interleaved kernel line ignored, XFAIL counts as a pass.
     let t = suite(&doc, "pidfd/pidfd_test");
-    assert_eq!(
-        (counts(t), t.get("exit_code")),
-        ([3, 0, 0], Some(&Json::Int(0)))
-    );
+    assert_eq!((counts(t), t.exit_code), ([3, 0, 0], Some(0)));
     let f = suite(&doc, "pidfd/pidfd_fdinfo_test");
     assert_eq!(
         cases(f)[1],
@@ -135,12 +184,7 @@ fn parse_passing_run_with_kunit_and_matrix() {
             "CONFIG_PID_NS not set".into()
         )
     );
-    assert!(doc
-        .get("suites")
-        .and_then(Json::as_arr)
-        .expect("suites")
-        .iter()
-        .all(|s| { s.get("name").and_then(Json::as_str) != Some("guest/boot") }));
+    assert!(doc.suites.iter().all(|s| s.name != "guest/boot"));
 
     let tsv = std::fs::read_to_string(tsv).expect("matrix written");
     assert_eq!(
@@ -159,7 +203,7 @@ fn parse_crashed_run() {
         &["--matrix-out", tsv.to_str().expect("path")],
     );
     assert!(!tsv.exists(), "no matrix rows, no TSV");
-    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(false)));
+    assert!(!doc.guest_finished);
     let w = suite(&doc, "pidfd/pidfd_wait");
     let wc = cases(w);
     assert_eq!(wc[1].2, "pidfd_wait.c:42: Expected 0 == ret (-22)");
@@ -190,22 +234,18 @@ fn parse_crashed_run() {
         .iter()
         .any(|c| c.0 == "pidfd/pidfd_crash: no suite-end marker"));
     let boot = suite(&doc, "guest/boot");
-    assert_eq!(boot.get("kind").and_then(Json::as_str), Some("guest"));
+    assert_eq!(boot.kind, Kind::Guest);
     assert_eq!(cases(boot)[0].2, "no final line: the guest crashed");
 
-    let splats = doc.get("splats").and_then(Json::as_arr).expect("splats");
-    assert_eq!(splats.len(), 4);
-    assert_eq!(splats[0].get("line"), Some(&Json::Int(10)));
-    let text = splats[0].get("text").and_then(Json::as_str).expect("text");
+    assert_eq!(doc.splats.len(), 4);
+    assert_eq!(doc.splats[0].line, 10);
+    let text = &doc.splats[0].text;
     assert!(text.starts_with("WARNING: CPU: 0 PID: 57"), "{text}");
-    let tail = doc
-        .get("console_tail")
-        .and_then(Json::as_arr)
-        .expect("tail");
+    let tail = &doc.console_tail;
     assert_eq!(tail.len(), 33);
     assert_eq!(
-        tail[32].as_str(),
-        Some("[    2.000001] Kernel panic - not syncing: Fatal exception")
+        tail[32],
+        "[    2.000001] Kernel panic - not syncing: Fatal exception"
     );
 }
 
@@ -400,12 +440,6 @@ fn bench_logs() -> Vec<String> {
     .collect()
 }
 
-fn num_at(doc: &Json, path: &[&str]) -> Option<f64> {
-    path.iter()
-        .try_fold(doc, |v, k| v.get(k))
-        .and_then(Json::as_f64)
-}
-
 #[test]
 fn bench_tables_json_svg_and_checks() {
     let dir = scratch("bench");
@@ -462,47 +496,23 @@ fn bench_tables_json_svg_and_checks() {
         vec!["send_signal_kill", "-", "-", "-", "-"]
     );
 
-    let doc = json::parse(&std::fs::read_to_string(out.join("results.json")).expect("json"))
-        .expect("valid JSON");
-    assert_eq!(
-        doc.get("meta")
-            .and_then(|m| m.get("qemu"))
-            .and_then(Json::as_str),
-        Some("QEMU emulator version 10.0.2")
-    );
-    let c = ["modes", "icount", "autoreap_spawn", "c"];
-    assert_eq!(
-        num_at(&doc, &[&c[..], &["median_ns"]].concat()),
-        Some(160012.5)
-    );
-    assert_eq!(
-        num_at(&doc, &[&c[..], &["spread_pct"]].concat()),
-        Some(0.05)
-    );
-    assert_eq!(num_at(&doc, &[&c[..], &["r"]].concat()), Some(5.0));
-    let runs = c
-        .iter()
-        .try_fold(&doc, |v, k| v.get(k))
-        .and_then(|v| v.get("runs"))
-        .and_then(Json::as_arr)
-        .expect("runs");
-    assert_eq!(runs.len(), 5);
-    assert_eq!(
-        num_at(
-            &doc,
-            &["modes", "tcg", "clone3_einval", "rust", "median_ns"]
-        ),
-        Some(655.0)
-    );
-    let ratio = num_at(&doc, &["ratios", "autokill_close"]).expect("ratio");
+    let path = out.join("results.json");
+    let text = std::fs::read_to_string(&path).expect("json");
+    let doc = BenchResults::parse(&text, path.to_str().expect("path")).expect("bench results");
+    assert_eq!(doc.schema_version, 1);
+    assert_eq!(doc.meta["qemu"], "QEMU emulator version 10.0.2");
+    let c = &doc.modes["icount"]["autoreap_spawn"]["c"];
+    assert_eq!((c.median_ns, c.spread_pct, c.r), (160012.5, 0.05, 5));
+    assert_eq!(c.runs.len(), 5);
+    assert_eq!(doc.modes["tcg"]["clone3_einval"]["rust"].median_ns, 655.0);
+    let ratio = doc.ratios["autokill_close"];
     assert!((ratio - 173356.4 / 171250.0).abs() < 1e-12);
-    assert_eq!(num_at(&doc, &["ratios", "autokill_close_newpid_1"]), None);
-    assert!(doc
-        .get("modes")
-        .and_then(|m| m.get("icount"))
-        .and_then(|m| m.get("autokill_close"))
-        .and_then(|m| m.get("upstream"))
-        .is_none());
+    assert_eq!(doc.ratios.get("autokill_close_newpid_1"), None);
+    assert!(!doc.modes["icount"]["autokill_close"].contains_key("upstream"));
+    assert_eq!(
+        doc.skipped["icount"]["autokill_close"].get("upstream"),
+        Some(&"CLONE_AUTOKILL not supported by this kernel".to_string())
+    );
 
     let svg = std::fs::read_to_string(out.join("bench.svg")).expect("svg");
     assert!(svg.starts_with("<?xml"));
@@ -525,10 +535,10 @@ fn bench_tables_json_svg_and_checks() {
     )));
     let check_log = out.join("bench-check.log");
     let doc = parse_to_json(check_log.to_str().expect("path"), &dir, &[]);
-    assert_eq!(doc.get("guest_finished"), Some(&Json::Bool(true)));
+    assert!(doc.guest_finished);
     let s = suite(&doc, "bench/check");
     assert_eq!(counts(s), [10, 0, 0]);
-    assert_eq!(s.get("exit_code"), Some(&Json::Int(0)));
+    assert_eq!(s.exit_code, Some(0));
     let cs = cases(s);
     assert_eq!(
         cs[3],

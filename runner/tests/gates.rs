@@ -2,7 +2,7 @@
 //! The expected-results manifest (`summary --expect`), the settings block, KTAP plans
 //! without results, stale or truncated errno matrices, and `cargo test`'s exit status.
 
-use runner::json::{self, Json};
+use runner::results::ResultsFile;
 use std::path::Path;
 mod common;
 use common::{data, run, scratch};
@@ -34,19 +34,24 @@ fn parsed(dir: &Path, name: &str, variant: &str, log: &str) -> String {
     path(&out).to_string()
 }
 
+fn read_results(json_path: &str) -> ResultsFile {
+    let text = std::fs::read_to_string(json_path).expect("read");
+    ResultsFile::parse(&text, json_path).expect("results.json")
+}
+
 fn suite_cases(json_path: &str, name: &str) -> Vec<(String, String, String)> {
-    let doc = json::parse(&std::fs::read_to_string(json_path).expect("read")).expect("json");
-    let suites = doc.get("suites").and_then(Json::as_arr).expect("suites");
-    let s = suites
+    let doc = read_results(json_path);
+    let s = doc
+        .suites
         .iter()
-        .find(|s| s.get("name").and_then(Json::as_str) == Some(name))
+        .find(|s| s.name == name)
         .unwrap_or_else(|| panic!("no suite {name} in {json_path}"));
-    let get = |c: &Json, k: &str| c.get(k).and_then(Json::as_str).unwrap_or("?").to_string();
-    s.get("cases")
-        .and_then(Json::as_arr)
-        .expect("cases")
+    s.cases
         .iter()
-        .map(|c| (get(c, "name"), get(c, "result"), get(c, "reason")))
+        .map(|c| {
+            let result = c.outcome.as_str().to_string();
+            (c.name.clone(), result, c.reason.clone())
+        })
         .collect()
 }
 
@@ -290,14 +295,8 @@ fn ktap_plans_without_results_fail() {
         KUNIT_S.replace("] 1..1\n", "] 1..2\n")
     );
     let r = parsed(&dir, "kunit-plan", "rust", &log);
-    let doc = json::parse(&std::fs::read_to_string(&r).expect("read")).expect("json");
-    let failures: i64 = doc
-        .get("suites")
-        .and_then(Json::as_arr)
-        .expect("suites")
-        .iter()
-        .filter_map(|s| s.get("failed").and_then(Json::as_int))
-        .sum();
+    let doc = read_results(&r);
+    let failures: usize = doc.suites.iter().map(|s| s.failed).sum();
     assert_eq!(failures, 1, "{doc:?}");
 }
 
