@@ -69,9 +69,9 @@ help:
 deps:
 	$(Q)scripts/deps.sh
 
-$(RUNNER): $(wildcard runner/src/*.rs) runner/Cargo.toml runner/Cargo.lock
+$(RUNNER): $(wildcard runner/src/*.rs) runner/Cargo.toml runner/Cargo.lock | deps
 	$(Q)echo "  CARGO   runner"
-	$(Q)cargo build -q --locked --release --manifest-path runner/Cargo.toml
+	$(Q)cargo build -q --locked --offline --release --manifest-path runner/Cargo.toml
 	$(Q)touch $@
 
 runner: $(RUNNER)

@@ -75,11 +75,11 @@ t0=$SECONDS
 step() { echo; echo "=== $* ($(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"; }
 
 step "host: cargo test (runner)"
-cargo build -q --locked --release --manifest-path runner/Cargo.toml ||
+cargo build -q --locked --offline --release --manifest-path runner/Cargo.toml ||
 	{ echo "check: cannot build the runner" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # The exit status goes into the file: a test binary that crashes or does not
 # build leaves no failing `test result:` line (runner summary --host reads it).
-cargo test --locked --manifest-path runner/Cargo.toml > "$host/cargo-test.txt" 2>&1
+cargo test --locked --offline --manifest-path runner/Cargo.toml > "$host/cargo-test.txt" 2>&1
 echo "cargo test exit status: $?" >> "$host/cargo-test.txt"
 grep -E '^test result:|^cargo test exit status:' "$host/cargo-test.txt"
 

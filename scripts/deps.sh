@@ -81,3 +81,9 @@ if [ -z "$have" ] || [ "$(printf '%s\n%s\n' "$BINDGEN_MIN" "$have" | sort -V | h
 	echo "  DEPS    bindgen-cli installed in $((SECONDS - start)) s"
 fi
 "$bindgen" --version > /dev/null 2>&1 || die "$bindgen does not run (crate 'bindgen-cli')"
+
+# The runner's crates, at the versions runner/Cargo.lock pins: fetched once into
+# cargo's own cache, so that every build after this one runs --locked --offline.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cargo fetch -q --locked --manifest-path "$top/runner/Cargo.toml" > "$CACHE/cargo-fetch.log" 2>&1 ||
+	{ tail -n 20 "$CACHE/cargo-fetch.log" >&2; die "cargo fetch of the runner's crates failed (runner/Cargo.lock)"; }
