@@ -14,7 +14,7 @@
 # silently rewrote would prove nothing).
 #
 # Case bad-layout is the proof that the layout check can fail: the patched
-# tree's rust/bindgen_parameters without the opaque-type line of patch 0002 and
+# tree's rust/bindgen_parameters without the opaque-type line of patch 3 and
 # CONFIG_SCHEDSTATS=n.  The build must fail, and its log must name a field of
 # task_struct whose offset differs from C's.  The file is restored afterwards,
 # whatever happens.
