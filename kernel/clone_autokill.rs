@@ -82,7 +82,7 @@ impl CallerFacts for Caller {
 /// | `CLONE_AUTOREAP` with `THREAD`, `PARENT`, an exit signal  | [`check_flags_alone`]  |
 /// | `CLONE_PARENT` from an autoreaped process: EINVAL         | [`check_caller`]       |
 /// | `CLONE_NNP\|CLONE_THREAD`: EINVAL                         | [`check_flags_alone`]  |
-/// | `CLONE_PIDFD_AUTOKILL` without `PIDFD`, `AUTOREAP`, or with `THREAD`: EINVAL | [`check_flags_alone`] |
+/// | `CLONE_PIDFD_AUTOKILL`: no `PIDFD` or `AUTOREAP`, or `THREAD`: EINVAL| [`check_flags_alone`] |
 /// | `CLONE_PIDFD_AUTOKILL` without `CLONE_NNP` or `ns_capable()`: EPERM | [`check_caller`] |
 ///
 /// The EPERM check keeps its place, after every EINVAL check. The EINVAL checks before it can

@@ -64,7 +64,9 @@ awk -v dir="$tmp" 'BEGIN { n = 1 } /^#/ && !body { next } /^%%$/ { n++; body = 0
 	{ if ($0 ~ /^body:/) { body = 1; next } print > (dir "/block." n) }' "$top/patches/series"
 used_files=() used_diffs=()
 n=0
-for blk in $(ls "$tmp"/block.* | sort -t. -k2 -n); do
+# (In numeric order of N: the temporary directory's name may hold dots too.)
+nblocks=$(ls "$tmp"/block.* | wc -l)
+for blk in $(seq -f "$tmp/block.%g" 1 "$nblocks"); do
 	n=$((n + 1))
 	subject=$(sed -n 's/^subject: //p' "$blk")
 	files=$(sed -n 's/^files://p' "$blk")
@@ -165,9 +167,10 @@ for p in "$out"/0*.patch; do
 	# lines; the selftests' and samples' new files are under PIDFD API's
 	# F: lines already, which checkpatch does not look at), BIT_MACRO (userspace selftests
 	# define the uapi flags like upstream's, without BIT_ULL), ENOSYS (the sample
-	# does mean "no clone3 system call").
+	# does mean "no clone3 system call"), UNKNOWN_COMMIT_ID (a Fixes: tag names
+	# an upstream commit; the base is a release tarball, whose git has no history).
 	if "$base/scripts/checkpatch.pl" --strict --no-tree -q \
-		--ignore FILE_PATH_CHANGES,BIT_MACRO,ENOSYS - < "$p" > "$tmp/cp.out" 2>&1; then
+		--ignore FILE_PATH_CHANGES,BIT_MACRO,ENOSYS,UNKNOWN_COMMIT_ID - < "$p" > "$tmp/cp.out" 2>&1; then
 		say "checkpatch --strict: $(basename "$p"): clean"
 	else
 		say "checkpatch --strict: $(basename "$p"): PROBLEMS"
@@ -186,7 +189,8 @@ for p in "$out"/man-pages/*.patch; do
 	mkdir -p "$tmp/man/man2"
 	zcat "$page" > "$tmp/man/man2/clone.2"
 	git -C "$tmp/man" init -q
-	lint() { { groff -man -ww -z "$1" 2>&1; mandoc -Tlint "$1" 2>&1; } | sed "s|$1|clone.2|g" | sort; }
+	# (Both exit non-zero when they have something to say: the output decides.)
+	lint() { { groff -man -ww -z "$1" 2>&1 || true; mandoc -Tlint "$1" 2>&1 || true; } | sed "s|$1|clone.2|g" | sort; }
 	lint "$tmp/man/man2/clone.2" > "$tmp/man/before"
 	if ! git -C "$tmp/man" apply "$p"; then
 		say "man-pages: $(basename "$p") does not apply to $page: FAILED"
