@@ -19,6 +19,7 @@
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
 #   make sizes            the object sizes of the port and of the C it replaces
+#   make userns-gate      Debian's userns sysctl closed: matrices still identical
 #   make mutants [IDS=...] mutation testing: every mutant of the port must be killed
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
@@ -64,7 +65,7 @@ all: deps runner
 	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,26p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -165,6 +166,13 @@ flaky: deps runner
 .PHONY: mutants
 mutants: deps runner
 	$(Q)scripts/mutants.sh $(IDS)
+
+# Debian's user-namespace gate, moved by patches/debian/ to kernel_clone(): the
+# errno matrix of upstream, c and rust booted with the gate closed (sysctl 0) must
+# be identical, and differ from make check's in the unprivileged half only.
+.PHONY: userns-gate
+userns-gate: deps runner
+	$(Q)scripts/userns-gate.sh
 
 # The object sizes the README quotes, from the built kernels (out/sizes.txt).
 .PHONY: sizes
