@@ -43,8 +43,8 @@ compat=()
 for p in "$top/patches/$BASE"/*.patch; do
 	[ -e "$p" ] || continue
 	git -C "$wt" apply --index "$p" || die "patches/$BASE/$(basename "$p") does not apply to the $BASE base"
-	# Its message: the text before the diff.
-	git -C "$wt" commit -q -m "$(sed '/^diff --git /,$d' "$p")"
+	# Its message: the text before the diff, and the sign-off of whoever runs this.
+	git -C "$wt" commit -q -m "$(sed '/^diff --git /,$d' "$p")" -m "Signed-off-by: $name <$email>"
 	compat+=("$p")
 done
 start=$(git -C "$wt" rev-parse HEAD)
@@ -108,7 +108,8 @@ done
 rm -rf "$out"
 mkdir -p "$out"
 git -C "$wt" -c diff.algorithm=histogram format-patch -q --cover-letter --subject-prefix="PATCH RFC" -o "$out" "$start..HEAD"
-[ ${#compat[@]} = 0 ] || cp "${compat[@]}" "$(mkdir -p "$out/$BASE" && echo "$out/$BASE")"
+# The compat series as mails too, for git am onto the base's own tree.
+[ ${#compat[@]} = 0 ] || git -C "$wt" format-patch -q -o "$out/$BASE" base.."$start"
 # The userspace-facing counterpart, for the man-pages project: its message,
 # the sign-off of whoever runs this, then the diff of man2/clone.2.
 for p in "$top"/patches/man-pages/*.patch; do
@@ -210,10 +211,10 @@ done
 # git am onto a fresh clone of the 7.3 base (with its compat series).
 git clone -q --no-checkout "$base" "$tmp/am"
 git -C "$tmp/am" checkout -q -b series base
-for p in "${compat[@]}"; do
-	git -C "$tmp/am" apply --index "$p" && git -C "$tmp/am" -c user.name=t -c user.email=t@localhost \
-		commit -q -m "compat: $(basename "$p")" || die "patches/$BASE/$(basename "$p") does not apply"
-done
+if [ ${#compat[@]} != 0 ]; then
+	git -C "$tmp/am" -c user.name=t -c user.email=t@localhost am -q "$out/$BASE"/*.patch ||
+		die "the $BASE compat series (out/series/$BASE) does not git am onto the $BASE tree"
+fi
 amstart=$(git -C "$tmp/am" rev-parse HEAD)
 if git -C "$tmp/am" -c user.name=t -c user.email=t@localhost am -q $(ls "$out"/0*.patch | grep -v 0000-); then
 	say "git am onto a fresh 7.3 tree ($BASE base${compat:+, $(echo ${#compat[@]}) compat patch}): applied $(git -C "$tmp/am" rev-list --count "$amstart..HEAD") patches"
