@@ -7,7 +7,7 @@
 #
 #   make                  the main job: the rust variant built, booted and tested
 #   make check            the whole test suite; last line "N passed, N failed, N skipped"
-#   make bench            the Rust port against upstream's C under qemu -icount
+#   make bench [ARCH=arm64]  the Rust port against upstream's C under qemu -icount
 #   make soak [DURATION=s] the stress tests on the debug kernel, for longer
 #   make docs             the documentation page, as HTML
 #   make bench-check      the benchmark gates (part of make check)
@@ -16,6 +16,7 @@
 #   make kernel VARIANT=v build out/v/bzImage (v: upstream, c, rust, debug)
 #   make test VARIANT=v [BASE=b]  build, boot and run every selftest in variant v
 #   make run VARIANT=v [CMD='...']   boot into a shell, or run CMD in the guest
+#   ... ARCH=arm64        the same for arm64 (variant v-arm64: out/v-arm64/Image)
 #   make flaky [RUNS=10] [VARIANT=v]  boot v RUNS times; the tests whose result changed
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
 #   make sizes            the object sizes of the port and of the C it replaces
@@ -27,11 +28,24 @@
 # V=1 shows full commands; JOBS=n sets the build parallelism (default 3).
 
 VARIANT ?= rust
+# The guest's architecture: x86_64 (the default) or arm64, cross-built and run
+# under qemu-system-aarch64.  A variant's arm64 build is VARIANT-arm64 (its own
+# build/ and out/ directories); make check runs rust-arm64 and c-arm64 besides
+# the x86_64 variants.  ARCH is not handed on to the kernel's or the selftests'
+# make: scripts/arch.sh gives each build its own.
+ARCH ?= x86_64
+ifeq ($(filter x86_64 x86 arm64,$(ARCH)),)
+$(error ARCH=$(ARCH): x86_64 or arm64)
+endif
+MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
+unexport ARCH
+# VARIANT for ARCH: rust, or rust-arm64.
+AV = $(VARIANT)$(if $(filter arm64,$(ARCH)),-arm64)
 # The kernel tree (scripts/base.sh): debian (the default) or mainline; a base
 # other than the default builds in build/VARIANT-BASE, results in out/VARIANT-BASE.
 BASE ?= debian
 OUT = out/$(1)$(if $(filter-out debian,$(BASE)),-$(BASE))
-VARIANTS ?= upstream c rust debug
+VARIANTS ?= upstream c rust debug rust-arm64 c-arm64
 DURATION ?= 600
 RUNS ?= 10
 RUNNER := runner/target/release/runner
@@ -55,14 +69,14 @@ DEMO_TABLE = awk '/suite-begin demo\/autokill-demo/ { on = 1; next } /suite-end 
 	on && /^(\# |ok |not ok )/' $(1)
 
 all: deps runner
-	$(Q)scripts/variant.sh $(VARIANT) test
-	$(Q)$(SUMMARY) out/$(VARIANT)/results.json; rc=$$?; \
-	if grep -q 'suite-begin demo/autokill-demo' out/$(VARIANT)/console.log; then \
+	$(Q)scripts/variant.sh $(AV) test
+	$(Q)$(SUMMARY) $(call OUT,$(AV))/results.json; rc=$$?; \
+	if grep -q 'suite-begin demo/autokill-demo' $(call OUT,$(AV))/console.log; then \
 		echo; echo "autokill-demo, in the guest: workers under PR_SET_PDEATHSIG and CLONE_PIDFD_AUTOKILL"; \
-		$(call DEMO_TABLE,out/$(VARIANT)/console.log); fi; \
-	echo; echo "kernel:      out/$(VARIANT)/bzImage"; \
-	echo "console log: out/$(VARIANT)/console.log"; \
-	echo "results:     out/$(VARIANT)/results.json"; exit $$rc
+		$(call DEMO_TABLE,$(call OUT,$(AV))/console.log); fi; \
+	echo; echo "kernel:      $(call OUT,$(AV))/$(if $(filter arm64,$(ARCH)),Image,bzImage)"; \
+	echo "console log: $(call OUT,$(AV))/console.log"; \
+	echo "results:     $(call OUT,$(AV))/results.json"; exit $$rc
 
 help:
 	$(Q)sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
@@ -82,17 +96,17 @@ source: deps
 	$(Q)scripts/prepare-tree.sh patched
 
 kernel: deps runner
-	$(Q)scripts/variant.sh $(VARIANT) kernel
+	$(Q)scripts/variant.sh $(AV) kernel
 
 selftests: deps runner
-	$(Q)scripts/variant.sh $(VARIANT) selftests
+	$(Q)scripts/variant.sh $(AV) selftests
 
 test: deps runner
-	$(Q)scripts/variant.sh $(VARIANT) test
-	$(Q)$(SUMMARY) --setting "BASE=$(BASE)" $(call OUT,$(VARIANT))/results.json
+	$(Q)scripts/variant.sh $(AV) test
+	$(Q)$(SUMMARY) --setting "BASE=$(BASE)" $(call OUT,$(AV))/results.json
 
 run: deps runner
-	$(Q)scripts/variant.sh $(VARIANT) run "$(CMD)"
+	$(Q)scripts/variant.sh $(AV) run "$(CMD)"
 
 # The whole suite: host-side tests of the project's tools, every variant
 # booted with every selftest, and the cross-variant checks.  Each step
@@ -102,7 +116,8 @@ check: deps
 	$(Q)scripts/check.sh $(VARIANTS)
 
 clean:
-	$(Q)rm -rf out build/upstream build/c build/rust build/debug build/debug-c build/docs build/series
+	$(Q)rm -rf out build/upstream build/c build/rust build/debug build/debug-c build/docs build/series \
+		build/*-arm64
 
 distclean: clean
 	$(Q)rm -rf build runner/target
@@ -122,10 +137,10 @@ series-check: deps runner
 # reduced form that make check runs.
 .PHONY: bench bench-check
 bench: deps runner
-	$(Q)scripts/bench.sh full
+	$(Q)ARCH=$(ARCH) scripts/bench.sh full
 
 bench-check: deps runner
-	$(Q)scripts/bench.sh quick
+	$(Q)ARCH=$(ARCH) scripts/bench.sh quick
 
 # The documentation page, rendered by the kernel's own Sphinx set-up (the
 # userspace-api book only, about a minute).

@@ -18,13 +18,22 @@
 # within 0.2 % between the two icount boots of each variant (a broken
 # measurement is a failure, not a number).  `quick` (make bench-check) runs
 # ops 1-5 only, with fewer iterations, and no TCG boot.
+#
+# ARCH=arm64 (make bench ARCH=arm64): the c and rust variants built for arm64
+# (c-arm64, rust-arm64), booted under qemu-system-aarch64 the same way, gated
+# the same way; results in out/bench-arm64.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 RUNNER=$top/runner/target/release/runner
+bench_arch=${ARCH:-x86_64}
+. "$top/scripts/arch.sh"
 mode=${1:-full}
-VARIANTS=${BENCH_VARIANTS:-upstream c rust}
-out=$top/out/bench
+case $bench_arch in
+x86_64 | x86) VARIANTS=${BENCH_VARIANTS:-upstream c rust} sfx= out=$top/out/bench ;;
+arm64) VARIANTS=${BENCH_VARIANTS:-c rust} sfx=-arm64 out=$top/out/bench-arm64 ;;
+*) echo "bench: ARCH=$bench_arch: x86_64 or arm64" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
 args=""
 runs=(icount icount2 tcg)
@@ -36,20 +45,23 @@ fi
 
 logs=()
 for v in $VARIANTS; do
-	"$top/scripts/variant.sh" "$v" selftests
-	b=$top/build/$v
+	# (The log's label is the variant without its architecture: the gates
+	# compare c and rust.)
+	"$top/scripts/variant.sh" "$v$sfx" selftests
+	arch_setup "$v$sfx"
+	b=$top/build/$v$sfx
 	echo "pidfd/pidfd_autokill_bench 1800 $args" > "$b/bench.list"
-	"$top/scripts/mkinitramfs.sh" "$b" "$b/selftests" "$b/bench.cpio" --list "$b/bench.list"
+	BUSYBOX=$busybox "$top/scripts/mkinitramfs.sh" "$b" "$b/selftests" "$b/bench.cpio" --list "$b/bench.list"
 	for run in "${runs[@]}"; do
 		# The run names are runner bench's modes: icount, icount2 (the
 		# repeat, for the gates only) and tcg.
 		log=$out/$v-$run.log
 		flags=()
 		[ "$run" != tcg ] && flags=(--icount --smp 1)
-		echo "  BENCH   [$v] $run"
+		echo "  BENCH   [$v$sfx] $run"
 		# An earlier run's log must not stand in for a boot that wrote none.
 		rm -f "$log"
-		"$RUNNER" boot --kernel "$top/out/$v/bzImage" --initrd "$b/bench.cpio" --log "$log" \
+		"$RUNNER" boot --arch "$qemu_arch" --kernel "$top/out/$v$sfx/$image" --initrd "$b/bench.cpio" --log "$log" \
 			--timeout 1800 --append "possible_cpus=2 nokaslr norandmaps" --quiet "${flags[@]}" ||
 			echo "bench: boot of $v ($run) failed; see $log" >&2
 		# runner bench --check fails a log without the guest's final line.
@@ -61,11 +73,13 @@ done
 rm -f "$out/repeat-check.log"
 
 meta=(--meta "kernel=$(cat "$top/build/src/base/.source-version" 2> /dev/null || echo '?')"
-      --meta "config=tinyconfig + configs/base.config + configs/<variant>.config (CC_OPTIMIZE_FOR_PERFORMANCE)"
-      --meta "qemu=$(qemu-system-x86_64 --version | head -n 1)"
-      --meta "icount=-icount shift=0,align=off,sleep=off -smp 1 -cpu max,-rdrand,-rdseed nokaslr norandmaps"
+      --meta "config=tinyconfig + configs/base.config + configs/<arch>.config + configs/<variant>.config (CC_OPTIMIZE_FOR_PERFORMANCE)"
+      --meta "arch=$karch"
+      --meta "qemu=$("$qemu_bin" --version | head -n 1)"
+      --meta "icount=-icount shift=0,align=off,sleep=off -smp 1 -cpu $([ "$karch" = arm64 ] && echo cortex-a72 || echo max,-rdrand,-rdseed) -seed 1 nokaslr norandmaps"
       --meta "mode=$mode")
 rc=0
 "$RUNNER" bench --out-dir "$out" "${meta[@]}" --check "${logs[@]}" | tee "$out/table.txt" || rc=$?
-echo "chart: out/bench/bench.svg; data: out/bench/results.json; gates: out/bench/bench-check.log"
+r=${out#"$top"/}
+echo "chart: $r/bench.svg; data: $r/results.json; gates: $r/bench-check.log"
 exit $rc

@@ -8,6 +8,8 @@
 #   HDRS  the variant's installed UAPI headers (BUILD/usr/include)
 #   OUT   output directory: OUT/<dir>/<binary> and OUT/list (one "dir/binary" a line);
 #         OUT/demo: the pidfd samples autokill-run and autokill-demo
+# Environment, for another architecture (scripts/arch.sh): CROSS_COMPILE (the
+# compiler prefix), UCFLAGS and ULDFLAGS (a sysroot's headers and libraries).
 set -euo pipefail
 
 src=$(realpath -m "$1") hdrs=$(realpath -m "$2") out=$(realpath -m "$3")
@@ -25,7 +27,8 @@ for d in $DIRS; do
 	mkdir -p "$out/$d"
 	# lib.mk: KHDR_INCLUDES points at this variant's headers; -static because
 	# the guest has no C library.
-	if ! make -s -C "$sd" OUTPUT="$out/$d" KHDR_INCLUDES="-isystem $hdrs" LDFLAGS=-static \
+	if ! make -s -C "$sd" OUTPUT="$out/$d" CROSS_COMPILE="${CROSS_COMPILE:-}" \
+		KHDR_INCLUDES="-isystem $hdrs ${UCFLAGS:-}" LDFLAGS="-static ${ULDFLAGS:-}" \
 		> "$out/$d.log" 2>&1; then
 		grep -E 'error|warning' "$out/$d.log" | head -n 30 >&2
 		die "selftests in $d failed to build (log: $out/$d.log)"
@@ -39,7 +42,7 @@ done
 # The pidfd samples: autokill-demo (which runs autokill-run) is the last suite.
 mkdir -p "$out/demo"
 for p in autokill-run autokill-demo; do
-	if ! ${CC:-gcc} -static -O2 -Wall -Wextra -isystem "$hdrs" -o "$out/demo/$p" \
+	if ! "${CROSS_COMPILE:-}gcc" -static -O2 -Wall -Wextra -isystem "$hdrs" -o "$out/demo/$p" \
 		"$src/samples/pidfd/$p.c" -lpthread > "$out/demo/$p.log" 2>&1; then
 		head -n 30 "$out/demo/$p.log" >&2
 		die "samples/pidfd/$p.c failed to build (log: $out/demo/$p.log)"

@@ -10,13 +10,15 @@
 #     command); the c kernel links none, calls none, and its slot holds the C;
 #   - the clone3 errno matrix is identical in every variant;
 #   - what an autokill pidfd shows in F_GETFL and fdinfo is identical.
-# The suite always has the same 19 cases (configs/expected.tsv checks the
+#   - kunit.py parse reads every variant's KUnit results as the runner does.
+# The rust/c checks run for x86_64 (rust, c) and arm64 (rust-arm64, c-arm64).
+# The suite always has the same 36 cases (configs/expected.tsv checks the
 # count): what this run cannot check, because a variant is not in it, is a
 # skip that says so; missing data of a variant that ran is a failure.
 #
 # Usage: check-variants.sh VARIANT...   (the variants that ran)
-# Environment: OUT_<variant> and BUILD_<variant> replace out/<variant> and
-# build/<variant> (make mutants checks a mutant's kernel as the rust one).
+# Environment: OUT_<variant> and BUILD_<variant> (a dash in the name as _)
+# replace out/<variant> and build/<variant> (make mutants checks a mutant's kernel as the rust one).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +39,9 @@ notok() { n=$((n + 1)); tests+=("not ok $n $1"); }
 skip() { n=$((n + 1)); tests+=("ok $n $1 # SKIP $2"); }
 # A diagnostic, kept just before the result it explains (the last one is its reason).
 note() { local l; while IFS= read -r l; do tests+=("# $l"); done <<< "$1"; }
-out_of() { local var="OUT_$1"; echo "${!var:-$top/out/$1}"; }
-build_of() { local var="BUILD_$1"; echo "${!var:-$top/build/$1}"; }
+# (OUT_rust_arm64 for rust-arm64: a variable name has no dash.)
+out_of() { local var="OUT_${1//-/_}"; echo "${!var:-$top/out/$1}"; }
+build_of() { local var="BUILD_${1//-/_}"; echo "${!var:-$top/build/$1}"; }
 has() { grep -qE " [tTwW] $2\$" "$(out_of "$1")/System.map" 2>/dev/null; }
 in_list() { local x; for x in "${variants[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 # calls VMLINUX CALLEE FUNC...: one of the FUNCs (those vmlinux has) calls or
@@ -98,86 +101,94 @@ release_offset() {
 	rm -f "$src"
 }
 
-echo "##> suite-begin cross/variants"
-# The rust kernel's symbols: 6 cases.
-rust_map=$(out_of rust)/System.map c_map=$(out_of c)/System.map
-for s in $RUST_SYMS; do
-	if ! in_list rust; then
-		skip "rust kernel has Rust symbol $s" "variant rust not in this run"
-	elif [ ! -f "$rust_map" ]; then
-		note "no ${rust_map#"$top"/}, although variant rust ran"
-		notok "rust kernel has Rust symbol $s"
-	elif has rust "$s"; then
-		ok "rust kernel has Rust symbol $s"
+# The symbol, call and slot checks of one architecture's rust and c kernels
+# (16 cases): per_arch SUFFIX, with the variants rust$SUFFIX and c$SUFFIX.
+per_arch() {
+	local rv=rust$1 cv=c$1 s t bad rust_map c_map rust_vml c_vml rust_release c_release
+	# The rust kernel's symbols: 6 cases.
+	rust_map=$(out_of "$rv")/System.map c_map=$(out_of "$cv")/System.map
+	for s in $RUST_SYMS; do
+		if ! in_list "$rv"; then
+			skip "$rv kernel has Rust symbol $s" "variant $rv not in this run"
+		elif [ ! -f "$rust_map" ]; then
+			note "no ${rust_map#"$top"/}, although variant $rv ran"
+			notok "$rv kernel has Rust symbol $s"
+		elif has "$rv" "$s"; then
+			ok "$rv kernel has Rust symbol $s"
+		else
+			notok "$rv kernel has Rust symbol $s"
+		fi
+	done
+	# What the rust kernel runs, from its vmlinux: 6 cases.  (That it links the
+	# Rust proves nothing: only a call site or the release slot does.)
+	rust_vml=$(build_of "$rv")/vmlinux
+	runs() { # what to check, test name
+		if ! in_list "$rv"; then
+			skip "$2" "variant $rv not in this run"
+		elif [ ! -f "$rust_vml" ]; then
+			note "no ${rust_vml#"$top"/}, although variant $rv ran"
+			notok "$2"
+		elif eval "$1"; then
+			ok "$2"
+		else
+			notok "$2"
+		fi
+	}
+	for s in $COPY_PROCESS_CALLS; do
+		runs 'calls "$rust_vml" '"$s"' copy_process' "$rv kernel: copy_process() calls $s"
+	done
+	runs 'calls "$rust_vml" rust_clone3_args_valid $CLONE3_FUNCS' "$rv kernel: clone3() calls rust_clone3_args_valid"
+	rust_release=$(release_offset "$(build_of "$rv")")
+	[ -n "$rust_release" ] || ! in_list "$rv" || note "no offsetof(struct file_operations, release) from $(build_of "$rv")/fs/.pidfs.o.cmd"
+	runs '[ -n "$rust_release" ] && holds "$rust_vml" pidfs_file_operations rust_pidfs_file_release "$rust_release" &&
+	      ! holds "$rust_vml" pidfs_file_operations pidfs_file_release' \
+		"$rv kernel: pidfs_file_operations.release is rust_pidfs_file_release, and the C is in no slot"
+	# The c kernel's: 2 cases.
+	if ! in_list "$cv"; then
+		skip "$cv kernel links no Rust entry point" "variant $cv not in this run"
+		skip "$cv kernel links pidfs_file_release" "variant $cv not in this run"
+	elif [ ! -f "$c_map" ]; then
+		note "no ${c_map#"$top"/}, although variant $cv ran"
+		notok "$cv kernel links no Rust entry point"
+		note "no ${c_map#"$top"/}, although variant $cv ran"
+		notok "$cv kernel links pidfs_file_release"
 	else
-		notok "rust kernel has Rust symbol $s"
-	fi
-done
-# What the rust kernel runs, from its vmlinux: 6 cases.  (That it links the
-# Rust proves nothing: only a call site or the release slot does.)
-rust_vml=$(build_of rust)/vmlinux
-runs() { # what to check, test name
-	if ! in_list rust; then
-		skip "$2" "variant rust not in this run"
-	elif [ ! -f "$rust_vml" ]; then
-		note "no ${rust_vml#"$top"/}, although variant rust ran"
-		notok "$2"
-	elif eval "$1"; then
-		ok "$2"
-	else
-		notok "$2"
-	fi
-}
-for s in $COPY_PROCESS_CALLS; do
-	runs 'calls "$rust_vml" '"$s"' copy_process' "rust kernel: copy_process() calls $s"
-done
-runs 'calls "$rust_vml" rust_clone3_args_valid $CLONE3_FUNCS' "rust kernel: clone3() calls rust_clone3_args_valid"
-rust_release=$(release_offset "$(build_of rust)")
-[ -n "$rust_release" ] || ! in_list rust || note "no offsetof(struct file_operations, release) from $(build_of rust)/fs/.pidfs.o.cmd"
-runs '[ -n "$rust_release" ] && holds "$rust_vml" pidfs_file_operations rust_pidfs_file_release "$rust_release" &&
-      ! holds "$rust_vml" pidfs_file_operations pidfs_file_release' \
-	"rust kernel: pidfs_file_operations.release is rust_pidfs_file_release, and the C is in no slot"
-# The c kernel's: 2 cases.
-if ! in_list c; then
-	skip "c kernel links no Rust entry point" "variant c not in this run"
-	skip "c kernel links pidfs_file_release" "variant c not in this run"
-elif [ ! -f "$c_map" ]; then
-	note "no ${c_map#"$top"/}, although variant c ran"
-	notok "c kernel links no Rust entry point"
-	note "no ${c_map#"$top"/}, although variant c ran"
-	notok "c kernel links pidfs_file_release"
-else
-	bad=0
-	for s in $RUST_SYMS; do has c "$s" && { bad=1; note "c kernel links $s"; }; done
-	if [ $bad = 0 ]; then ok "c kernel links no Rust entry point"; else notok "c kernel links no Rust entry point"; fi
-	if has c pidfs_file_release; then ok "c kernel links pidfs_file_release"; else notok "c kernel links pidfs_file_release"; fi
-fi
-# What the c kernel runs: 2 cases.
-c_vml=$(build_of c)/vmlinux
-for t in "c kernel: copy_process() and clone3() call no Rust entry point" \
-	 "c kernel: pidfs_file_operations.release is pidfs_file_release"; do
-	if ! in_list c; then
-		skip "$t" "variant c not in this run"
-	elif [ ! -f "$c_vml" ]; then
-		note "no ${c_vml#"$top"/}, although variant c ran"
-		notok "$t"
-	elif [[ $t == *"call no Rust"* ]]; then
 		bad=0
-		for s in $RUST_SYMS; do
-			calls "$c_vml" "$s" copy_process $CLONE3_FUNCS
-			case $? in
-			0) bad=1; note "the c kernel calls $s" ;;
-			2) bad=1; note "no copy_process() or clone3() function in ${c_vml#"$top"/}" ;;
-			esac
-		done
-		if [ $bad = 0 ]; then ok "$t"; else notok "$t"; fi
-	elif c_release=$(release_offset "$(build_of c)") && [ -n "$c_release" ] &&
-	     holds "$c_vml" pidfs_file_operations pidfs_file_release "$c_release"; then
-		ok "$t"
-	else
-		notok "$t"
+		for s in $RUST_SYMS; do has "$cv" "$s" && { bad=1; note "$cv kernel links $s"; }; done
+		if [ $bad = 0 ]; then ok "$cv kernel links no Rust entry point"; else notok "$cv kernel links no Rust entry point"; fi
+		if has "$cv" pidfs_file_release; then ok "$cv kernel links pidfs_file_release"; else notok "$cv kernel links pidfs_file_release"; fi
 	fi
-done
+	# What the c kernel runs: 2 cases.
+	c_vml=$(build_of "$cv")/vmlinux
+	for t in "$cv kernel: copy_process() and clone3() call no Rust entry point" \
+		 "$cv kernel: pidfs_file_operations.release is pidfs_file_release"; do
+		if ! in_list "$cv"; then
+			skip "$t" "variant $cv not in this run"
+		elif [ ! -f "$c_vml" ]; then
+			note "no ${c_vml#"$top"/}, although variant $cv ran"
+			notok "$t"
+		elif [[ $t == *"call no Rust"* ]]; then
+			bad=0
+			for s in $RUST_SYMS; do
+				calls "$c_vml" "$s" copy_process $CLONE3_FUNCS
+				case $? in
+				0) bad=1; note "the $cv kernel calls $s" ;;
+				2) bad=1; note "no copy_process() or clone3() function in ${c_vml#"$top"/}" ;;
+				esac
+			done
+			if [ $bad = 0 ]; then ok "$t"; else notok "$t"; fi
+		elif c_release=$(release_offset "$(build_of "$cv")") && [ -n "$c_release" ] &&
+		     holds "$c_vml" pidfs_file_operations pidfs_file_release "$c_release"; then
+			ok "$t"
+		else
+			notok "$t"
+		fi
+	done
+}
+
+echo "##> suite-begin cross/variants"
+per_arch ""
+per_arch -arm64
 
 # The errno matrix: 2 cases.  Every variant that ran must have produced one
 # (runner parse removes a stale matrix.tsv), and matrix-diff checks that each
@@ -231,6 +242,38 @@ elif [ ${#silent[@]} -gt 0 ]; then
 	notok "autokill pidfd F_GETFL/fdinfo identical across variants"
 elif [ $same = 1 ]; then ok "autokill pidfd F_GETFL/fdinfo identical across $seen variants"
 else note "the variants' autokill-fdinfo lines differ (above)"; notok "autokill pidfd F_GETFL/fdinfo identical across variants"; fi
+
+# The kernel's own kunit.py reads the same consoles: 1 case.  kunit.py parse
+# --json (KUnit's KTAP only) against the runner's export (out/VARIANT/kunit.json,
+# every suite in kunit.py's format): runner kunit-compare requires every group
+# kunit.py found, with the same counts and cases, and at least one group.
+KUNIT_PY=${KUNIT_PY:-$top/build/src/patched/tools/testing/kunit/kunit.py}
+t="kunit.py parse and the runner agree on every KUnit suite of every variant"
+if [ ${#variants[@]} = 0 ]; then
+	skip "$t" "no variant in this run"
+elif [ ! -f "$KUNIT_PY" ]; then
+	note "no ${KUNIT_PY#"$top"/} (the patched tree's tools/testing/kunit)"
+	notok "$t"
+else
+	bad=0 groups=0
+	theirs=$(mktemp)
+	for v in "${variants[@]}"; do
+		o=$(out_of "$v")
+		if [ ! -f "$o/kunit.json" ]; then
+			bad=1; note "no ${o#"$top"/}/kunit.json (runner parse --kunit-json), although variant $v ran"; continue
+		fi
+		if ! python3 "$KUNIT_PY" parse --json="$theirs" "$o/console.log" > /dev/null 2>&1; then
+			bad=1; note "kunit.py parse failed on ${o#"$top"/}/console.log"; continue
+		fi
+		if r=$("$RUNNER" kunit-compare --ours "$o/kunit.json" --theirs "$theirs" 2>&1); then
+			groups=$((groups + $(grep -c '^ok ' <<< "$r")))
+		else
+			bad=1; note "$(grep -E '^not ok|rror' <<< "$r" | sed "s/^/$v: /" | head -n 5)"
+		fi
+	done
+	rm -f "$theirs"
+	if [ $bad = 0 ]; then ok "$t ($groups suites in ${#variants[@]} variants)"; else notok "$t"; fi
+fi
 
 echo "TAP version 13"
 echo "1..$n"

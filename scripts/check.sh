@@ -28,7 +28,7 @@ variants=("$@")
 host=$top/out/host
 
 # The effective settings, and those that reduce coverage.
-DEFAULT_VARIANTS="upstream c rust debug"   # the Makefile's VARIANTS
+DEFAULT_VARIANTS="upstream c rust debug rust-arm64 c-arm64"   # the Makefile's VARIANTS
 DEFAULT_BENCH_VARIANTS="upstream c rust"   # bench.sh's
 sorted() { printf '%s\n' $1 | sort -u | paste -sd' '; }
 settings=() reduced=()
@@ -72,7 +72,25 @@ fi
 
 mkdir -p "$host"
 t0=$SECONDS
-step() { echo; echo "=== $* ($(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"; }
+mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+# Each step, when the next begins: one status line with its time, the total so
+# far and what is left by the last run's step times (out/host/steps.tsv).
+steps_now=$host/steps.tsv steps_last=$host/steps.last.tsv
+if [ -s "$steps_now" ]; then mv "$steps_now" "$steps_last"; fi
+: > "$steps_now"
+cur=
+step() {
+	if [ -n "$cur" ]; then
+		local took=$((SECONDS - cur_start)) left
+		printf '%s\t%s\n' "$cur" "$took" >> "$steps_now"
+		left=$(awk -F'\t' 'NR == FNR { done[$1] = 1; next } !($1 in done) { s += $2; n++ }
+			END { if (n) print s }' "$steps_now" "$steps_last" 2> /dev/null)
+		[ -z "$left" ] || left=", about $(mmss "$left") left by the last run's step times"
+		echo "check: $cur: done in $(mmss $took), $(mmss $((SECONDS - t0))) so far$left"
+	fi
+	cur=$1 cur_start=$SECONDS
+	echo; echo "=== $1 ($(mmss $((SECONDS - t0))))"
+}
 
 step "host: cargo test (runner)"
 cargo build -q --locked --offline --release --manifest-path runner/Cargo.toml ||
@@ -160,6 +178,6 @@ for v in "${variants[@]}"; do
 	[ "$v" = rust ] && required+=(--require lint)
 done
 
-step "summary (total $(( (SECONDS - t0) / 60 ))m$(( (SECONDS - t0) % 60 ))s)"
+step "summary (total $(mmss $((SECONDS - t0))))"
 exec "$RUNNER" summary "${settings[@]}" "${required[@]}" --expect "$top/configs/expected.tsv" \
 	--host "$host/cargo-test.txt" "$host/pipeline.json" "${results[@]}" "$host/variants.json"

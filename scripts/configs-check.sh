@@ -71,7 +71,7 @@ run_case() {
 	} > "$log"
 	kmake tinyconfig >> "$log" 2>&1 || { echo config-failed; return; }
 	(cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
-		"$top/configs/base.config" "$frag") >> "$log" 2>&1 || { echo config-failed; return; }
+		"$top/configs/base.config" "$top/configs/x86_64.config" "$frag") >> "$log" 2>&1 || { echo config-failed; return; }
 	kmake olddefconfig >> "$log" 2>&1 || { echo config-failed; return; }
 	"$RUNNER" verify-config "$build/.config" "$frag" >> "$log" 2>&1 || { echo options-dropped; return; }
 	if [ "$want" = layout-error ]; then

@@ -85,7 +85,7 @@ rm -f "$out/.probe"
 # The unmutated kernel first: a mutant must be killed by a test that passes here.
 build() {
 	"$top/scripts/build-kernel.sh" mutant "$src" "$obj" "$kout" \
-		"$top/configs/base.config" "$top/configs/rust.config"
+		"$top/configs/base.config" "$top/configs/x86_64.config" "$top/configs/rust.config"
 }
 boot() {
 	local only=$1 override=()

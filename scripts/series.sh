@@ -257,7 +257,7 @@ for c in $commits; do
 		# have yet is dropped, and comes back when a later prefix adds it.
 		if ! { make -s -C "$tmp/am" O="$bdir" "${kargs[@]}" tinyconfig &&
 		       "$tmp/am/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" \
-				"$top/configs/base.config" "$frag" &&
+				"$top/configs/base.config" "$top/configs/x86_64.config" "$frag" &&
 		       make -s -C "$tmp/am" O="$bdir" "${kargs[@]}" olddefconfig; } > "$bdir/config-$k.log" 2>&1; then
 			say "prefix $k/$total, port $cfg: configuration FAILED; log: $bdir/config-$k.log"
 			fail=1

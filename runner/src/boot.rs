@@ -14,8 +14,36 @@ pub const EXIT_TIMEOUT: i32 = 2;
 pub const EXIT_CRASH: i32 = 3;
 pub const EXIT_NO_QEMU: i32 = 4;
 
+/// The guest's architecture: QEMU's binary, machine, CPU and serial console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Arch {
+    #[value(name = "x86_64")]
+    X86_64,
+    #[value(name = "arm64")]
+    Arm64,
+}
+
+impl Arch {
+    /// The QEMU binary, and the Debian package that has it.
+    pub fn qemu(self) -> (&'static str, &'static str) {
+        match self {
+            Arch::X86_64 => ("qemu-system-x86_64", "qemu-system-x86"),
+            Arch::Arm64 => ("qemu-system-aarch64", "qemu-system-arm"),
+        }
+    }
+
+    /// The serial console's device in the guest.
+    pub fn console(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "ttyS0",
+            Arch::Arm64 => "ttyAMA0",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct BootOpts {
+    pub arch: Arch,
     pub kernel: String,
     pub initrd: String,
     pub log: String,
@@ -30,14 +58,17 @@ pub struct BootOpts {
 }
 
 /// The kernel command line.
-pub fn cmdline(extra: &str) -> String {
-    // console=ttyS0: printk and /init output go to the serial port we read.
+pub fn cmdline(arch: Arch, extra: &str) -> String {
+    // console=: printk and /init output go to the serial port we read.
     // panic=-1: reboot immediately on panic (turned into QEMU exiting by -no-reboot).
     // oops=panic, panic_on_warn=1: every oops and WARN ends the run instead of limping on.
-    let base = "console=ttyS0 panic=-1 oops=panic panic_on_warn=1";
+    let base = format!(
+        "console={} panic=-1 oops=panic panic_on_warn=1",
+        arch.console()
+    );
     let extra = extra.trim();
     if extra.is_empty() {
-        base.to_string()
+        base
     } else {
         format!("{base} {extra}")
     }
@@ -48,16 +79,31 @@ pub fn qemu_args(o: &BootOpts) -> Vec<String> {
     let mut a: Vec<&str> = Vec::new();
     // Pure emulation: the pipeline must also run where KVM is unavailable.
     a.extend(["-accel", "tcg"]);
-    // Every CPU feature TCG can emulate, so feature-dependent kernel paths get exercised; under
-    // -icount without RDRAND/RDSEED, whose values would differ from boot to boot.
-    a.extend([
-        "-cpu",
-        if o.icount {
-            "max,-rdrand,-rdseed"
-        } else {
-            "max"
-        },
-    ]);
+    match o.arch {
+        // Every CPU feature TCG can emulate, so feature-dependent kernel paths get exercised;
+        // under -icount without RDRAND/RDSEED, whose values would differ from boot to boot.
+        Arch::X86_64 => a.extend([
+            "-cpu",
+            if o.icount {
+                "max,-rdrand,-rdseed"
+            } else {
+                "max"
+            },
+        ]),
+        // The virt board (GIC, PL011 UART, PSCI). -cpu max with QEMU's own pointer
+        // authentication algorithm (the architected one is slow to emulate); under -icount a
+        // Cortex-A72 (ARMv8.0), which has no RNDR whose values would differ between boots.
+        Arch::Arm64 => a.extend([
+            "-machine",
+            "virt",
+            "-cpu",
+            if o.icount {
+                "cortex-a72"
+            } else {
+                "max,pauth-impdef=on"
+            },
+        ]),
+    }
     // Guest RAM and CPU count (SMP exercises the locking paths).
     a.extend(["-m", &o.mem, "-smp", &o.smp]);
     // Turn the guest's reboot into QEMU exiting: with panic=-1 every panic ends QEMU, and
@@ -71,7 +117,7 @@ pub fn qemu_args(o: &BootOpts) -> Vec<String> {
     } else {
         // No monitor: nothing may read or write our stdio besides the guest's serial port.
         a.extend(["-monitor", "none"]);
-        // ttyS0 is QEMU's stdout, which we read line by line.
+        // The serial console is QEMU's stdout, which we read line by line.
         a.extend(["-serial", "stdio"]);
     }
     a.extend(["-kernel", &o.kernel, "-initrd", &o.initrd]);
@@ -83,15 +129,22 @@ pub fn qemu_args(o: &BootOpts) -> Vec<String> {
         // boot seeds its random state (hash seeds, kernel stack offsets), which would otherwise
         // change the instruction counts from one boot to the next.
         a.extend(["-rtc", "base=2026-01-01T00:00:00,clock=vm"]);
+        // QEMU's own randomness for the guest (the virt board's device-tree seeds for
+        // KASLR and the RNG) from a fixed seed.
+        a.extend(["-seed", "1"]);
     }
     let mut v: Vec<String> = a.into_iter().map(String::from).collect();
     v.push("-append".into());
-    v.push(cmdline(&o.append));
+    v.push(cmdline(o.arch, &o.append));
     v
 }
 
-fn no_qemu(qemu: &str, e: &std::io::Error) -> i32 {
-    eprintln!("boot: cannot start {qemu}: {e} (the Debian/Ubuntu package qemu-system-x86 provides qemu-system-x86_64)");
+fn no_qemu(o: &BootOpts, e: &std::io::Error) -> i32 {
+    let (bin, pkg) = o.arch.qemu();
+    eprintln!(
+        "boot: cannot start {}: {e} (the Debian/Ubuntu package {pkg} provides {bin})",
+        o.qemu
+    );
     EXIT_NO_QEMU
 }
 
@@ -99,7 +152,7 @@ fn no_qemu(qemu: &str, e: &std::io::Error) -> i32 {
 pub fn interactive(o: &BootOpts) -> i32 {
     use std::os::unix::process::CommandExt;
     let e = Command::new(&o.qemu).args(qemu_args(o)).exec();
-    no_qemu(&o.qemu, &e)
+    no_qemu(o, &e)
 }
 
 /// Kill QEMU (if still running) and reap it.
@@ -134,7 +187,7 @@ fn run_inner(o: &BootOpts, start: Instant) -> i32 {
         .spawn();
     let mut child = match spawned {
         Ok(c) => c,
-        Err(e) => return no_qemu(&o.qemu, &e),
+        Err(e) => return no_qemu(o, &e),
     };
     let Some(stdout) = child.stdout.take() else {
         stop(&mut child);
@@ -203,6 +256,10 @@ fn run_inner(o: &BootOpts, start: Instant) -> i32 {
         }
         if !o.quiet {
             let _ = writeln!(stdout.lock(), "{line}");
+        } else if let Some(suite) = line.split("##> suite-begin ").nth(1) {
+            // Quiet runs still show where the guest is, and since when.
+            let t = start.elapsed().as_secs_f64();
+            eprintln!("  RUN     [{t:6.1} s] {}", suite.trim());
         }
         if tail.len() == crate::console::TAIL_LINES {
             tail.pop_front();
@@ -259,6 +316,7 @@ mod tests {
     #[test]
     fn args() {
         let o = BootOpts {
+            arch: Arch::X86_64,
             kernel: "k".into(),
             initrd: "i".into(),
             log: "l".into(),
@@ -277,6 +335,34 @@ mod tests {
         ));
         assert!(a.contains("-icount shift=0,align=off,sleep=off"));
         assert!(a.contains("-rtc base=2026-01-01T00:00:00,clock=vm"));
+        assert!(a.contains("-seed 1"));
         assert!(a.ends_with("-append console=ttyS0 panic=-1 oops=panic panic_on_warn=1 x=1"));
+        assert!(!a.contains("-machine"));
+    }
+
+    #[test]
+    fn args_arm64() {
+        let mut o = BootOpts {
+            arch: Arch::Arm64,
+            kernel: "k".into(),
+            initrd: "i".into(),
+            log: "l".into(),
+            timeout: 1,
+            icount: false,
+            append: String::new(),
+            mem: "1G".into(),
+            smp: "2".into(),
+            qemu: "q".into(),
+            quiet: true,
+            interactive: false,
+        };
+        let a = qemu_args(&o).join(" ");
+        assert!(a.starts_with("-accel tcg -machine virt -cpu max,pauth-impdef=on -m 1G"));
+        assert!(a.ends_with("-append console=ttyAMA0 panic=-1 oops=panic panic_on_warn=1"));
+        assert!(!a.contains("-icount"));
+        o.icount = true;
+        let a = qemu_args(&o).join(" ");
+        assert!(a.contains("-cpu cortex-a72 "));
+        assert!(a.contains("-icount shift=0,align=off,sleep=off"));
     }
 }

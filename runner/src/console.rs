@@ -4,10 +4,17 @@
 //! KTAP (KUnit's nested TAP dialect), and it must also survive a kernel cut off mid-suite.
 
 use crate::matrix::{self, Matrix};
+use crate::{write_file, Result};
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 pub const TAIL_LINES: usize = 50;
+
+/// The reason of the failure added to a KUnit suite whose result line never came.
+pub const KUNIT_CUT_OFF: &str = "no suite result line: the kernel stopped mid-suite";
+/// The reason of the failure added to a kselftest suite whose suite-end marker never came.
+pub const SUITE_CUT_OFF: &str = "the guest stopped while this suite ran";
 
 /// A case's result; results.json spells it `pass`, `fail` or `skip`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +69,10 @@ pub struct Suite {
     pub kind: Kind,
     pub exit_code: Option<i64>,
     pub cases: Vec<Case>,
+    /// Its (K)TAP as printed, timestamps stripped (`--ktap-dir`): a kselftest's lines between
+    /// its markers, a KUnit suite's from its first indented line through its `ok N` line.
+    /// Empty for the suites the parser makes up (guest/*, kunit/plan).
+    pub ktap: Vec<String>,
 }
 
 impl Suite {
@@ -235,6 +246,7 @@ struct UserSuite {
     results: u64,
     cases: Vec<Case>,
     last_comment: String,
+    ktap: Vec<String>,
 }
 
 impl UserSuite {
@@ -246,6 +258,7 @@ impl UserSuite {
             results: 0,
             cases: Vec::new(),
             last_comment: String::new(),
+            ktap: Vec::new(),
         }
     }
 
@@ -320,7 +333,7 @@ impl UserSuite {
             None => fail(
                 &mut self.cases,
                 format!("{n}: no suite-end marker"),
-                "the guest stopped while this suite ran",
+                SUITE_CUT_OFF,
             ),
             // 4 is KSFT_SKIP: fine when the binary did report skips.
             Some(0) | Some(4) if rc == Some(0) || skipped => {}
@@ -341,6 +354,7 @@ impl UserSuite {
             kind: Kind::Kselftest,
             exit_code: rc,
             cases: self.cases,
+            ktap: self.ktap,
         }
     }
 }
@@ -359,16 +373,14 @@ struct Level {
 struct Ktap {
     active: bool,
     levels: Vec<Level>,
+    /// The lines of the top-level suite being read, from its first indented line on.
+    body: Option<Vec<String>>,
 }
 
 impl Ktap {
     fn line(&mut self, text: &str, out: &mut Vec<Suite>) {
         let indent = text.len() - text.trim_start_matches(' ').len();
         let depth = indent / 4;
-        // Real KUnit output nests a few levels; deeper lines are not KTAP.
-        if depth > 8 {
-            return;
-        }
         let t = text.trim();
         if depth == 0 && (t.starts_with("KTAP version") || t.starts_with("TAP version")) {
             // A new top-level document: the previous one's plan is settled.
@@ -378,6 +390,15 @@ impl Ktap {
             self.active = true;
         }
         if !self.active {
+            return;
+        }
+        if depth > 0 || self.body.is_some() {
+            self.body
+                .get_or_insert_with(Vec::new)
+                .push(text.to_string());
+        }
+        // Real KUnit output nests a few levels; deeper lines are not KTAP.
+        if depth > 8 {
             return;
         }
         while self.levels.len() < depth + 2 {
@@ -405,6 +426,7 @@ impl Ktap {
                     kind: Kind::Kunit,
                     exit_code: None,
                     cases,
+                    ktap: self.body.take().unwrap_or_else(|| vec![text.to_string()]),
                 });
             } else {
                 self.levels[depth].results += 1;
@@ -428,6 +450,7 @@ impl Ktap {
                     Outcome::Fail,
                     "plan/result count mismatch: a suite is missing",
                 )],
+                ktap: Vec::new(),
             });
         }
     }
@@ -454,13 +477,14 @@ impl Ktap {
             cases.push(case(
                 &format!("{name}: incomplete"),
                 Outcome::Fail,
-                "no suite result line: the kernel stopped mid-suite",
+                KUNIT_CUT_OFF,
             ));
             out.push(Suite {
                 name: format!("kunit/{name}"),
                 kind: Kind::Kunit,
                 exit_code: None,
                 cases,
+                ktap: self.body.take().unwrap_or_default(),
             });
             // The missing suites are explained by this one.
             return;
@@ -582,6 +606,9 @@ pub fn parse_log(data: &[u8], variant: &str, log: &str) -> Results {
             }
             continue;
         }
+        if let Some(s) = cur.as_mut().filter(|_| !kernel) {
+            s.ktap.push(text.to_string());
+        }
         if let Some(pos) = find_bytes(raw, b"# matrix") {
             let payload = &raw[pos + b"# matrix".len()..];
             let result = if let Some(p) = payload.strip_prefix(b"-meta:") {
@@ -625,6 +652,7 @@ pub fn parse_log(data: &[u8], variant: &str, log: &str) -> Results {
             kind: Kind::Guest,
             exit_code: None,
             cases: matrix_errors,
+            ktap: Vec::new(),
         });
     }
     if !res.guest_finished {
@@ -634,10 +662,42 @@ pub fn parse_log(data: &[u8], variant: &str, log: &str) -> Results {
             kind: Kind::Guest,
             exit_code: None,
             cases: vec![case("guest/boot", Outcome::Fail, &reason)],
+            ktap: Vec::new(),
         });
         res.console_tail = tail.into();
     }
     res
+}
+
+/// `--ktap-dir`: every suite's KTAP in `dir/<suite name, '/' as "__">.ktap` (a name seen twice:
+/// both, in console order), after removing the `*.ktap` files of an earlier run (only those:
+/// a mistyped directory loses nothing else). A kselftest that printed nothing gets an empty
+/// file; the suites the parser makes up (guest/*, kunit/plan) get none. Returns the count.
+pub fn write_ktap_dir(dir: &str, res: &Results) -> Result<usize> {
+    let io = |what: &str, e: std::io::Error| format!("cannot {what} {dir}: {e}");
+    std::fs::create_dir_all(dir).map_err(|e| io("create", e))?;
+    for entry in std::fs::read_dir(dir).map_err(|e| io("read", e))? {
+        let p = entry.map_err(|e| io("read", e))?.path();
+        if p.extension().is_some_and(|x| x == "ktap") {
+            std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
+        }
+    }
+    let mut files: IndexMap<String, String> = IndexMap::new();
+    for s in &res.suites {
+        if s.kind == Kind::Kselftest || !s.ktap.is_empty() {
+            let text = files
+                .entry(format!("{}.ktap", s.name.replace('/', "__")))
+                .or_default();
+            for line in &s.ktap {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    for (name, text) in &files {
+        write_file(&format!("{}/{name}", dir.trim_end_matches('/')), text)?;
+    }
+    Ok(files.len())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Library half of `runner`: the pure logic (config checks, console parsing, the results.json
-//! schema, summaries, flake hunts, benchmark tables and charts) plus the QEMU boot driver, kept
-//! out of main.rs so it can be unit-tested.
+//! schema, its kunit.py JSON export, summaries, flake hunts, benchmark tables and charts) plus
+//! the QEMU boot driver, kept out of main.rs so it can be unit-tested.
 
 pub mod bench;
 pub mod bench_svg;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod console;
 pub mod expect;
 pub mod flaky;
+pub mod kunit_json;
 pub mod matrix;
 pub mod results;
 pub mod summary;

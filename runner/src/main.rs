@@ -6,7 +6,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use runner::boot::{self, BootOpts};
 use runner::results::ResultsFile;
 use runner::{
-    bench, bench_svg, config, console, expect, flaky, matrix, read_file, summary, write_file,
+    bench, bench_svg, config, console, expect, flaky, kunit_json, matrix, read_file, summary,
+    write_file,
 };
 use std::process::ExitCode;
 
@@ -38,9 +39,9 @@ const VERIFY_CONFIG: Doc = Doc {
 
 const BOOT: Doc = Doc {
     synopsis: &[
-        "boot --kernel <bzImage> --initrd <cpio> --log <console.log> --timeout <secs>",
-        "[--icount] [--append \"<kernel args>\"] [--mem 1G] [--smp 2]",
-        "[--qemu qemu-system-x86_64] [--quiet] [--interactive]",
+        "boot [--arch x86_64|arm64] --kernel <bzImage|Image> --initrd <cpio> --log <console.log>",
+        "--timeout <secs> [--icount] [--append \"<kernel args>\"] [--mem 1G] [--smp 2]",
+        "[--qemu <binary>] [--quiet] [--interactive]",
     ],
     about: "\
 boot under QEMU/TCG; exit 0 ok, 2 timeout, 3 crash, 4 qemu missing
@@ -50,10 +51,23 @@ boot under QEMU/TCG; exit 0 ok, 2 timeout, 3 crash, 4 qemu missing
 const PARSE: Doc = Doc {
     synopsis: &[
         "parse --log <console.log> --variant <name> --out <results.json> [--matrix-out <matrix.tsv>]",
+        "[--ktap-dir <dir>] [--kunit-json <file>]",
     ],
     about: "\
 turn a console log into results.json (and the errno matrix TSV; a matrix.tsv is
-removed when the console has no matrix, so that a stale one cannot survive)",
+removed when the console has no matrix, so that a stale one cannot survive).
+--ktap-dir: every suite's KTAP as printed, in <dir>/<suite, '/' as '__'>.ktap (the
+*.ktap files of an earlier run are removed first). --kunit-json: every suite in the
+JSON of the kernel's `kunit.py parse --json` (KUnit suites by their KUnit name)",
+};
+
+const KUNIT_COMPARE: Doc = Doc {
+    synopsis: &["kunit-compare --ours <file> --theirs <file> [--suite cross/kunit-json]"],
+    about: "\
+check `parse --kunit-json` against `kunit.py parse --json` of the same console log:
+every group of theirs must be in ours with the same counts and cases (name, status).
+Prints a KTAP suite between runner markers (`runner parse` reads it back); exit 1 on
+a difference, an unreadable file, or when theirs has no group",
 };
 
 const SUMMARY: Doc = Doc {
@@ -111,10 +125,11 @@ kernel splat, no `not ok` line, even with `# SKIP`). Exit 1 if a check failed (w
 };
 
 /// Every command, in the order `runner --help` lists them.
-const COMMANDS: [&Doc; 7] = [
+const COMMANDS: [&Doc; 8] = [
     &VERIFY_CONFIG,
     &BOOT,
     &PARSE,
+    &KUNIT_COMPARE,
     &SUMMARY,
     &MATRIX_DIFF,
     &FLAKY,
@@ -169,6 +184,8 @@ enum Command {
     Boot(BootArgs),
     #[command(override_usage = PARSE.usage(), about = PARSE.about)]
     Parse(ParseArgs),
+    #[command(override_usage = KUNIT_COMPARE.usage(), about = KUNIT_COMPARE.about)]
+    KunitCompare(KunitCompareArgs),
     #[command(override_usage = SUMMARY.usage(), about = SUMMARY.about)]
     Summary(SummaryArgs),
     #[command(override_usage = MATRIX_DIFF.usage(), about = MATRIX_DIFF.about)]
@@ -194,8 +211,11 @@ struct VerifyConfigArgs {
 
 #[derive(Args)]
 struct BootArgs {
+    /// The guest's architecture (QEMU binary, machine, CPU, console)
+    #[arg(long, value_enum, default_value = "x86_64")]
+    arch: boot::Arch,
     /// The kernel image
-    #[arg(long, value_name = "bzImage", allow_hyphen_values = true)]
+    #[arg(long, value_name = "bzImage|Image", allow_hyphen_values = true)]
     kernel: String,
     /// The initramfs
     #[arg(long, value_name = "cpio", allow_hyphen_values = true)]
@@ -243,14 +263,9 @@ struct BootArgs {
         allow_hyphen_values = true
     )]
     smp: String,
-    /// The QEMU binary
-    #[arg(
-        long,
-        value_name = "path",
-        default_value = "qemu-system-x86_64",
-        allow_hyphen_values = true
-    )]
-    qemu: String,
+    /// The QEMU binary [default: qemu-system-x86_64, or qemu-system-aarch64 for arm64]
+    #[arg(long, value_name = "path", allow_hyphen_values = true)]
+    qemu: Option<String>,
     /// Do not echo the console to the terminal
     #[arg(long)]
     quiet: bool,
@@ -273,6 +288,30 @@ struct ParseArgs {
     /// Where the errno matrix is written (removed when the console has none)
     #[arg(long, value_name = "matrix.tsv", allow_hyphen_values = true)]
     matrix_out: Option<String>,
+    /// Where each suite's KTAP is written, one <suite>.ktap file each
+    #[arg(long, value_name = "dir", allow_hyphen_values = true)]
+    ktap_dir: Option<String>,
+    /// Where the suites are written as kunit.py's JSON
+    #[arg(long, value_name = "file", allow_hyphen_values = true)]
+    kunit_json: Option<String>,
+}
+
+#[derive(Args)]
+struct KunitCompareArgs {
+    /// JSON written by `runner parse --kunit-json`
+    #[arg(long, value_name = "file", allow_hyphen_values = true)]
+    ours: String,
+    /// JSON written by `kunit.py parse --json` from the same console log
+    #[arg(long, value_name = "file", allow_hyphen_values = true)]
+    theirs: String,
+    /// The name of the KTAP suite printed
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "cross/kunit-json",
+        allow_hyphen_values = true
+    )]
+    suite: String,
 }
 
 #[derive(Args)]
@@ -381,6 +420,8 @@ fn verify_config(a: VerifyConfigArgs) -> Result<u8, Fail> {
 
 fn boot_cmd(a: BootArgs) -> Result<u8, Fail> {
     let o = BootOpts {
+        arch: a.arch,
+        qemu: a.qemu.unwrap_or_else(|| a.arch.qemu().0.to_string()),
         kernel: a.kernel,
         initrd: a.initrd,
         log: match a.log {
@@ -392,7 +433,6 @@ fn boot_cmd(a: BootArgs) -> Result<u8, Fail> {
         append: a.append,
         mem: a.mem,
         smp: a.smp,
-        qemu: a.qemu,
         quiet: a.quiet,
         interactive: a.interactive,
     };
@@ -419,6 +459,15 @@ fn parse_cmd(a: ParseArgs) -> Result<u8, Fail> {
             }
         }
     }
+    if let Some(dir) = &a.ktap_dir {
+        error(console::write_ktap_dir(dir, &res))?;
+    }
+    if let Some(path) = &a.kunit_json {
+        error(write_file(
+            path,
+            &error(kunit_json::to_json(&kunit_json::export(&res)))?,
+        ))?;
+    }
     let count = |o| res.suites.iter().map(|s| s.count(o)).sum::<usize>();
     println!(
         "parse: {}: {} suites, {} passed, {} failed, {} skipped, {} splats, guest finished: {}",
@@ -431,6 +480,24 @@ fn parse_cmd(a: ParseArgs) -> Result<u8, Fail> {
         if res.guest_finished { "yes" } else { "no" }
     );
     Ok(0)
+}
+
+fn kunit_compare(a: KunitCompareArgs) -> Result<u8, Fail> {
+    let load =
+        |p: &str| read_file(p).and_then(|d| kunit_json::parse(&String::from_utf8_lossy(&d), p));
+    let checks = match (load(&a.ours), load(&a.theirs)) {
+        (Ok(ours), Ok(theirs)) => kunit_json::compare(&ours, &theirs),
+        (ours, theirs) => [ours.err(), theirs.err()]
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                eprintln!("runner: kunit-compare: {e}");
+                kunit_json::Check::failed("both JSON files are readable", &e)
+            })
+            .collect(),
+    };
+    print!("{}", kunit_json::render(&a.suite, &checks));
+    Ok(u8::from(checks.iter().any(|c| c.difference.is_some())))
 }
 
 fn summary_cmd(a: SummaryArgs) -> Result<u8, Fail> {
@@ -631,6 +698,7 @@ fn main() -> ExitCode {
         Command::VerifyConfig(a) => ("verify-config", verify_config(a)),
         Command::Boot(a) => ("boot", boot_cmd(a)),
         Command::Parse(a) => ("parse", parse_cmd(a)),
+        Command::KunitCompare(a) => ("kunit-compare", kunit_compare(a)),
         Command::Summary(a) => ("summary", summary_cmd(a)),
         Command::MatrixDiff(a) => ("matrix-diff", matrix_diff(a)),
         Command::Flaky(a) => ("flaky", flaky_cmd(a)),

@@ -44,6 +44,8 @@ fn project(test: &str) -> Project {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let bench = std::fs::read_to_string(repo.join("scripts/bench.sh")).expect("bench.sh");
     exe(&top.join("scripts/bench.sh"), &bench);
+    let arch = std::fs::read_to_string(repo.join("scripts/arch.sh")).expect("arch.sh");
+    exe(&top.join("scripts/arch.sh"), &arch);
     exe(&top.join("scripts/variant.sh"), "#!/bin/sh\nexit 0\n");
     exe(&top.join("scripts/mkinitramfs.sh"), "#!/bin/sh\nexit 0\n");
     exe(&top.join("runner/target/release/runner"), FAKE_RUNNER);

@@ -39,10 +39,11 @@ fn cases(s: &SuiteRecord) -> Vec<(String, String, String)> {
 }
 
 /// Every subcommand of the runner.
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "verify-config",
     "boot",
     "parse",
+    "kunit-compare",
     "summary",
     "matrix-diff",
     "flaky",
@@ -266,6 +267,196 @@ fn parse_timeout_line() {
     ]);
     assert_eq!(code, 1);
     assert!(err.contains("/nonexistent.log"));
+}
+
+/// A console with two KUnit suites (one nested, kernel noise between and inside them) and
+/// two kselftest suites (a kernel line inside one).
+const KTAP_LOG: &str = "[    0.100000] Linux version 7.3.0\n\
+[    0.200000][    T1] KTAP version 1\n\
+[    0.200001][    T1] 1..2\n\
+[    0.200002][    T1]     KTAP version 1\n\
+[    0.200003][    T1]     # Subtest: clone_autokill\n\
+[    0.200004][    T1]     1..2\n\
+[    0.200005][    T1]     ok 1 check_flags\n\
+[    0.200006][    T1]         KTAP version 1\n\
+[    0.200007][    T1]         # Subtest: params\n\
+[    0.200008][    T1]         ok 1 flags=0\n\
+[    0.200009][    T1]     ok 2 params\n\
+[    0.200010] random: noise inside a suite\n\
+[    0.200011][    T1] # clone_autokill: pass:2 fail:0 skip:0 total:2\n\
+[    0.200012][    T1] ok 1 clone_autokill\n\
+[    0.200013] random: noise between suites\n\
+[    0.200014][    T1]     KTAP version 1\n\
+[    0.200015][    T1]     # Subtest: other\n\
+[    0.200016][    T1]     1..1\n\
+[    0.200017][    T1]     ok 1 one # SKIP no hw\n\
+[    0.200018][    T1] ok 2 other\n\
+[    0.200019][    T1] # Totals: pass:2 fail:0 skip:1 total:3\n\
+##> suite-begin pidfd/pidfd_test\n\
+TAP version 13\n\
+1..2\n\
+ok 1 open\n\
+[    0.700000] random: crng init done\n\
+# a comment\n\
+ok 2 poll # SKIP no poll\n\
+##> suite-end pidfd/pidfd_test rc=0\n\
+##> suite-begin pidfd/silent\n\
+##> suite-end pidfd/silent rc=1\n\
+##> guest-exit: ok\n";
+
+#[test]
+fn parse_ktap_dir_keeps_every_suite_as_printed() {
+    let dir = scratch("ktap-dir");
+    let log = dir.join("console.log");
+    std::fs::write(&log, KTAP_LOG).expect("write log");
+    let ktap = dir.join("ktap");
+    std::fs::create_dir_all(&ktap).expect("mkdir");
+    std::fs::write(ktap.join("kunit__stale.ktap"), "old\n").expect("write");
+    std::fs::write(ktap.join("notes.txt"), "mine\n").expect("write");
+    let ktap_s = ktap.to_str().expect("path");
+    parse_to_json(log.to_str().expect("path"), &dir, &["--ktap-dir", ktap_s]);
+    let mut names: Vec<String> = std::fs::read_dir(&ktap)
+        .expect("ktap dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "kunit__clone_autokill.ktap",
+            "kunit__other.ktap",
+            "notes.txt",
+            "pidfd__pidfd_test.ktap",
+            "pidfd__silent.ktap"
+        ]
+    );
+    let read = |n: &str| std::fs::read_to_string(ktap.join(n)).expect(n);
+    assert_eq!(
+        read("kunit__clone_autokill.ktap"),
+        "    KTAP version 1\n    # Subtest: clone_autokill\n    1..2\n    ok 1 check_flags\n\
+         \x20       KTAP version 1\n        # Subtest: params\n        ok 1 flags=0\n    ok 2 params\n\
+         random: noise inside a suite\n# clone_autokill: pass:2 fail:0 skip:0 total:2\n\
+         ok 1 clone_autokill\n"
+    );
+    assert_eq!(
+        read("kunit__other.ktap"),
+        "    KTAP version 1\n    # Subtest: other\n    1..1\n    ok 1 one # SKIP no hw\nok 2 other\n"
+    );
+    assert_eq!(
+        read("pidfd__pidfd_test.ktap"),
+        "TAP version 13\n1..2\nok 1 open\n# a comment\nok 2 poll # SKIP no poll\n"
+    );
+    assert_eq!(read("pidfd__silent.ktap"), "");
+    assert_eq!(read("notes.txt"), "mine\n");
+}
+
+/// `runner parse --kunit-json` of `log` into `<dir>/<name>`; returns its path.
+fn kunit_json(dir: &Path, name: &str, log: &str) -> String {
+    let out = dir.join(name).to_str().expect("path").to_string();
+    let res = dir.join(format!("{name}.results.json"));
+    let res = res.to_str().expect("path");
+    let args = ["parse", "--log", log, "--variant", "v", "--out", res];
+    let (code, _, err) = run(&[&args[..], &["--kunit-json", &out]].concat());
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn kunit_compare_agrees_differs_and_fails_on_nothing() {
+    let dir = scratch("kunit-compare");
+    let log = dir.join("console.log");
+    std::fs::write(&log, KTAP_LOG).expect("write log");
+    let ours = kunit_json(&dir, "ours.json", log.to_str().expect("path"));
+    let text = std::fs::read_to_string(&ours).expect("ours");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let names: Vec<&str> = doc["sub_groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "clone_autokill",
+            "other",
+            "pidfd/pidfd_test",
+            "pidfd/silent"
+        ]
+    );
+    assert_eq!(doc["misc"]["tests"], 6);
+
+    // Theirs: what kunit.py writes, the KUnit groups only (params nested).
+    let theirs = dir.join("theirs.json");
+    let theirs_s = theirs.to_str().expect("path");
+    let mut t = doc.clone();
+    t["sub_groups"].as_array_mut().expect("groups").truncate(2);
+    let g = &mut t["sub_groups"][0];
+    let mut params = g.clone();
+    params["name"] = "params".into();
+    params["test_cases"] = serde_json::json!([{"name": "flags=0", "status": "PASS"}]);
+    g["test_cases"].as_array_mut().expect("cases").truncate(1);
+    g["sub_groups"] = serde_json::json!([params]);
+    let write = |v: &serde_json::Value| std::fs::write(&theirs, v.to_string()).expect("write");
+    write(&t);
+    let compare = |extra: &[&str]| {
+        let args = ["kunit-compare", "--ours", &ours, "--theirs", theirs_s];
+        run(&[&args[..], extra].concat())
+    };
+    let (code, out, err) = compare(&[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out,
+        "##> suite-begin cross/kunit-json\nTAP version 13\n1..2\n\
+         ok 1 kunit.py and runner agree on clone_autokill (2 cases)\n\
+         ok 2 kunit.py and runner agree on other (1 case)\n\
+         # kunit-compare: 2 of 2 checks agree\n\
+         ##> suite-end cross/kunit-json rc=0\n##> guest-exit: ok\n"
+    );
+    // The report is a suite `runner parse` reads back.
+    let report = dir.join("report.log");
+    std::fs::write(&report, &out).expect("write");
+    let back = parse_to_json(report.to_str().expect("path"), &dir, &[]);
+    assert_eq!(counts(suite(&back, "cross/kunit-json")), [2, 0, 0]);
+
+    // One count edited: not ok, exit 1; --suite names the suite.
+    t["sub_groups"][1]["misc"]["skipped"] = 0.into();
+    write(&t);
+    let (code, out, _) = compare(&["--suite", "cross/kunit-rust"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("##> suite-begin cross/kunit-rust\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nnot ok 2 kunit.py and runner agree on other (1 case): skipped 0 (kunit.py) vs 1 (runner)\n"),
+        "{out}"
+    );
+
+    // No group in theirs: nothing compared is a failure.
+    t["sub_groups"] = serde_json::json!([]);
+    write(&t);
+    let (code, out, _) = compare(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("\n1..1\n# its JSON has no sub_groups: nothing was compared\nnot ok 1 "));
+
+    // A malformed or missing file: exit 1, the file named on stderr and in the report.
+    std::fs::write(&theirs, "{\"name\": \"KUnit Test Group\", ").expect("write");
+    let (code, out, err) = compare(&[]);
+    assert_eq!(code, 1, "{out}");
+    let want = format!("{theirs_s}: not kunit.py JSON: EOF while parsing");
+    assert!(err.contains(&want), "{err}");
+    assert!(out.contains(&format!("not ok 1 both JSON files are readable: {want}")));
+    let (code, _, err) = run(&[
+        "kunit-compare",
+        "--ours",
+        "/nonexistent.json",
+        "--theirs",
+        theirs_s,
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read /nonexistent.json"), "{err}");
+    assert_eq!(run(&["kunit-compare", "--ours", &ours]).0, 64);
 }
 
 #[test]

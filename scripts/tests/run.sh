@@ -154,8 +154,27 @@ ln -s "$RUNNER" "$cv/runner/target/release/runner"
 for v in upstream c rust; do
 	mkdir -p "$cv/out/$v"
 	awk 'BEGIN { print "index\tresult"; for (i = 0; i < 131712; i++) print i "\tok" }' > "$cv/out/$v/matrix.tsv"
-	echo "# autokill-fdinfo: flags=02000002" > "$cv/out/$v/console.log"
+	# A KUnit suite as the kernel prints it at boot, and the runner's kunit.py export of it.
+	printf '%s\n' 'KTAP version 1' '1..1' '    KTAP version 1' '    # Subtest: demo_suite' '    1..2' \
+		'    ok 1 demo_case' '    ok 2 demo_other # SKIP not here' 'ok 1 demo_suite' \
+		'# autokill-fdinfo: flags=02000002' > "$cv/out/$v/console.log"
+	"$RUNNER" parse --log "$cv/out/$v/console.log" --variant "$v" --out "$cv/out/$v/results.json" \
+		--kunit-json "$cv/out/$v/kunit.json" > /dev/null
 done
+# A stand-in for the kernel's kunit.py (the tree is not needed here): parse
+# --json=FILE LOG writes the runner's own export of LOG, or with KUNIT_BREAK
+# set, the same with one count changed, or with KUNIT_NONE no group at all.
+cat > "$tmp/kunit.py" <<'PY'
+import json, os, sys
+out = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--json=")][0]
+d = json.load(open(os.path.join(os.path.dirname(sys.argv[-1]), "kunit.json")))
+if os.environ.get("KUNIT_BREAK"):
+    d["sub_groups"][0]["misc"]["passed"] += 1
+if os.environ.get("KUNIT_NONE"):
+    d["sub_groups"] = []
+json.dump(d, open(out, "w"))
+PY
+export KUNIT_PY=$tmp/kunit.py
 for s in rust_copy_process_check_flags rust_clone3_args_valid rust_clone_pidfd_flags \
 	 rust_clone_set_no_new_privs rust_clone_set_autoreap rust_pidfs_file_release; do
 	echo "ffffffff81000000 T $s"
@@ -209,12 +228,29 @@ fake_vmlinux() { # out, cc flags...
 }
 fake_vmlinux "$cv/build/rust/vmlinux" -DRUST -DRELEASE=rust_pidfs_file_release
 fake_vmlinux "$cv/build/c/vmlinux" -DRELEASE=pidfs_file_release
+with() { local -x "$1"; shift; "$@"; } # NAME=VALUE command...: with that in its environment
 cross() { # variants...: check-variants.sh, parsed, summarised
 	"$cv/scripts/check-variants.sh" "$@" > "$cv/variants.log" 2>&1
 	"$RUNNER" parse --log "$cv/variants.log" --variant cross --out "$cv/variants.json" > /dev/null
 	"$RUNNER" summary "$cv/variants.json"
 }
-check "check-variants passes on complete data" zero "^19 passed, 0 failed, 0 skipped$" cross upstream c rust
+check "check-variants passes on complete data of x86_64 (arm64's checks skip)" zero \
+	"^20 passed, 0 failed, 16 skipped$" cross upstream c rust
+check "check-variants: kunit.py counting otherwise than the runner fails" nonzero \
+	"FAIL kunit.py parse and the runner agree.*passed" with KUNIT_BREAK=1 cross upstream c rust
+check "check-variants: kunit.py finding no KUnit suite fails" nonzero \
+	"FAIL kunit.py parse and the runner agree.*nothing was compared" with KUNIT_NONE=1 cross upstream c rust
+# The arm64 twins (stand-ins: the same files), checked the same way and compared.
+for v in rust c; do
+	cp -r "$cv/out/$v" "$cv/out/$v-arm64"
+	cp -r "$cv/build/$v" "$cv/build/$v-arm64"
+done
+check "check-variants passes on complete data of both architectures" zero \
+	"^36 passed, 0 failed, 0 skipped$" cross upstream c rust rust-arm64 c-arm64
+sed -i '2s/ok$/EINVAL/' "$cv/out/rust-arm64/matrix.tsv"
+check "check-variants: an arm64 matrix that differs from x86_64's fails" nonzero \
+	"FAIL clone3 errno matrix identical" cross upstream c rust rust-arm64 c-arm64
+rm -r "$cv/out/rust-arm64" "$cv/out/c-arm64" "$cv/build/rust-arm64" "$cv/build/c-arm64"
 # The fork.c patch's IS_ENABLED() mistyped: the rust kernel runs the C.
 fake_vmlinux "$cv/build/rust/vmlinux" -DRELEASE=rust_pidfs_file_release
 check "check-variants: a rust kernel whose copy_process() calls no Rust fails" nonzero \

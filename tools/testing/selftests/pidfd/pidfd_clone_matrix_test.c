@@ -96,11 +96,11 @@ static struct pending {
 } pending[MAX_PENDING];
 static int nr_pending;
 
-#if defined(__x86_64__)
 /*
  * clone3() whose child never returns through C: it exits at once with
  * SYS_exit (only this task). Returns the pid/tid or -errno.
  */
+#if defined(__x86_64__)
 static long raw_clone3(struct __clone_args *args, size_t size)
 {
 	long ret;
@@ -117,6 +117,27 @@ static long raw_clone3(struct __clone_args *args, size_t size)
 		     : "0" ((long)__NR_clone3), "D" (args), "S" (size)
 		     : "rcx", "r11", "memory");
 	return ret;
+}
+
+#define HAVE_RAW_CLONE3 1
+#elif defined(__aarch64__)
+static long raw_clone3(struct __clone_args *args, size_t size)
+{
+	register long x0 asm("x0") = (long)args;
+	register long x1 asm("x1") = size;
+	register long x8 asm("x8") = __NR_clone3;
+
+	asm volatile("svc #0\n\t"
+		     "cbnz x0, 1f\n\t"
+		     "mov x8, %[nr_exit]\n\t"
+		     "mov x0, #0\n\t"
+		     "svc #0\n\t"
+		     "brk #0\n"
+		     "1:\n\t"
+		     : "+r" (x0)
+		     : "r" (x1), "r" (x8), [nr_exit] "i" (__NR_exit)
+		     : "memory");
+	return x0;
 }
 
 #define HAVE_RAW_CLONE3 1
@@ -390,7 +411,7 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	ksft_set_plan(3);
 #ifndef HAVE_RAW_CLONE3
-	ksft_exit_skip("raw clone3 stub only implemented for x86_64\n");
+	ksft_exit_skip("raw clone3 stub only implemented for x86_64 and arm64\n");
 #endif
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root for the privileged half\n");
