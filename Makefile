@@ -25,7 +25,9 @@
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
 #
-# V=1 shows full commands; JOBS=n sets the build parallelism (default 3).
+# V=1 shows full commands; JOBS=n sets the build parallelism (default 3);
+# CCACHE=0 builds without the compiler cache; PROGRESS=s (default 30, 0: off)
+# how often a kernel build reports its progress.
 
 VARIANT ?= rust
 # The guest's architecture: x86_64 (the default) or arm64, cross-built and run
@@ -53,7 +55,7 @@ RUNNER := runner/target/release/runner
 # suite configs/expected.tsv requires of it (a missing suite or a new skip fails).
 SUMMARY = $(RUNNER) summary --expect configs/expected.tsv --setting "ONLY=$${ONLY:-(unset)}" \
 	--setting "TESTLIST=$${TESTLIST:-(unset)}" --setting "APPEND=$${APPEND:-(unset)}"
-export V JOBS BASE KSRC KPKG KVER KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND
+export V JOBS BASE KSRC KPKG KVER KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND CCACHE PROGRESS
 
 ifeq ($(V),1)
 Q :=
@@ -79,7 +81,7 @@ all: deps runner
 	echo "results:     $(call OUT,$(AV))/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,30p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh

@@ -33,6 +33,12 @@ pkgs=(
 	cpio:/usr/bin/cpio
 	busybox-static:/bin/busybox
 	qemu-system-x86:/usr/bin/qemu-system-x86_64
+	ccache:/usr/bin/ccache
+	# arm64: QEMU, and the cross compiler and C library for the guest's userspace
+	# (its busybox and libcap come from scripts/cross-sysroot.sh).
+	qemu-system-arm:/usr/bin/qemu-system-aarch64
+	gcc-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-gcc
+	libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.a
 	libcap-dev:/usr/include/sys/capability.h
 	gcc:/usr/bin/gcc
 	make:/usr/bin/make
@@ -63,7 +69,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		{ tail -n 20 "${TMPDIR:-/tmp}/deps-apt-install.log" >&2; die "apt-get install ${missing[*]} failed"; }
 	echo "  DEPS    installed in $((SECONDS - start)) s"
 	for p in "${pkgs[@]}"; do
-		[ -e "${p#*:}" ] || die "${p#*:} still missing; it comes with Debian package '${p%%:*}'"
+			[ -e "${p#*:}" ] || die "${p#*:} still missing; it comes with Debian package '${p%%:*}'"
 	done
 fi
 
@@ -81,6 +87,10 @@ if [ -z "$have" ] || [ "$(printf '%s\n%s\n' "$BINDGEN_MIN" "$have" | sort -V | h
 	echo "  DEPS    bindgen-cli installed in $((SECONDS - start)) s"
 fi
 "$bindgen" --version > /dev/null 2>&1 || die "$bindgen does not run (crate 'bindgen-cli')"
+
+# The arm64 guest's busybox and libcap (Debian's arm64 packages, unpacked under
+# $CACHE; nothing installed on the host).
+"$(dirname "$0")/cross-sysroot.sh" arm64 > /dev/null
 
 # The runner's crates, at the versions runner/Cargo.lock pins: fetched once into
 # cargo's own cache, so that every build after this one runs --locked --offline.
