@@ -30,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/types.h>
 #include <poll.h>
 #include <pthread.h>
@@ -63,7 +64,8 @@
 #define MAX_REPEATS	16
 #define MAX_DESC	128
 #define FD_BATCH	64
-#define THREAD_STACK	(64 * 1024)
+/* 64 KiB, or the C library's minimum where that is more (128 KiB on arm64). */
+#define THREAD_STACK	(PTHREAD_STACK_MIN > 64 * 1024 ? PTHREAD_STACK_MIN : 64 * 1024)
 
 #define SKIP_AUTOREAP	"CLONE_AUTOREAP not supported"
 #define SKIP_AUTOKILL	"CLONE_PIDFD_AUTOKILL not supported"
