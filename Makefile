@@ -21,6 +21,9 @@
 #   make configs-check    the port's Kconfig combinations built and linked (vmlinux)
 #   make sizes            the object sizes of the port and of the C it replaces
 #   make userns-gate      Debian's userns sysctl closed: matrices still identical
+#   make deb [CONFIG=f]   Debian packages of the patched kernel in out/deb (bindeb-pkg)
+#   make deb-check        the rust kernel packaged, checked and booted (in make check)
+#   make install-tools [PREFIX=/usr/local]  install autokill-run
 #   make mutants [IDS=...] mutation testing: every mutant of the port must be killed
 #   make clean            remove out/ and the kernel build directories
 #   make distclean        also remove the unpacked source trees
@@ -55,7 +58,8 @@ RUNNER := runner/target/release/runner
 # suite configs/expected.tsv requires of it (a missing suite or a new skip fails).
 SUMMARY = $(RUNNER) summary --expect configs/expected.tsv --setting "ONLY=$${ONLY:-(unset)}" \
 	--setting "TESTLIST=$${TESTLIST:-(unset)}" --setting "APPEND=$${APPEND:-(unset)}"
-export V JOBS BASE KSRC KPKG KVER KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND CCACHE PROGRESS
+export V JOBS BASE KSRC KPKG KVER KSUITE CACHE BOOT_TIMEOUT ICOUNT ONLY CHECK_BENCH APPEND CCACHE PROGRESS \
+	CONFIG LOCALMODCONFIG
 
 ifeq ($(V),1)
 Q :=
@@ -81,7 +85,7 @@ all: deps runner
 	echo "results:     $(call OUT,$(AV))/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,30p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,33p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -119,7 +123,7 @@ check: deps
 
 clean:
 	$(Q)rm -rf out build/upstream build/c build/rust build/debug build/debug-c build/docs build/series \
-		build/*-arm64
+		build/*-arm64 build/deb build/tools
 
 distclean: clean
 	$(Q)rm -rf build runner/target
@@ -209,3 +213,28 @@ configs-check: deps runner
 check-debug: deps runner
 	$(Q)scripts/variant.sh $(if $(filter c,$(VARIANT)),debug-c,debug) test
 	$(Q)$(SUMMARY) out/$(if $(filter c,$(VARIANT)),debug-c,debug)/results.json
+
+# Debian binary packages of the patched kernel (the kernel's bindeb-pkg), in
+# out/deb: from CONFIG=<file> (default: the running kernel's /boot/config-*)
+# merged with configs/deb.config and verified; LOCALMODCONFIG=1 trims it.
+# deb-check: the rust kernel packaged, the package checked, its image booted.
+.PHONY: deb deb-check
+deb: deps runner
+	$(Q)scripts/deb.sh build
+
+deb-check: deps runner
+	$(Q)scripts/variant.sh rust selftests
+	$(Q)scripts/deb.sh smoke
+	$(Q)$(RUNNER) parse --log out/deb/smoke.log --variant deb --out out/deb/results.json > /dev/null
+	$(Q)$(SUMMARY) out/deb/results.json
+
+# autokill-run (samples/pidfd) for users of a kernel with the feature, built
+# against the patched tree's UAPI headers: $(DESTDIR)$(PREFIX)/bin/autokill-run.
+PREFIX ?= /usr/local
+.PHONY: install-tools
+install-tools: source
+	$(Q)$(MAKE) -s -C build/src/patched O=$(CURDIR)/build/tools headers_install > /dev/null
+	$(Q)$(CC) -O2 -Wall -Wextra -isystem build/tools/usr/include \
+		-o build/tools/autokill-run samples/pidfd/autokill-run.c
+	$(Q)install -D -m 0755 build/tools/autokill-run $(DESTDIR)$(PREFIX)/bin/autokill-run
+	$(Q)echo "installed $(DESTDIR)$(PREFIX)/bin/autokill-run (autokill-run --help)"

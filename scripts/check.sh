@@ -9,6 +9,7 @@
 # 2. every variant: kernel, selftests, boot, KUnit + selftest results;
 # 3. cross-variant: Rust symbols instead of the C they replace (nm), and the
 #    clone3 errno matrix identical in every variant;
+# 4. the rust kernel as a Debian package: its contents, and its image booted;
 # then one summary whose last line is "N passed, N failed, N skipped" and
 # whose exit status is non-zero on any failure.  The summary starts with the
 # effective settings and checks every variant against configs/expected.tsv
@@ -170,6 +171,25 @@ step "cross-variant checks"
 scripts/check-variants.sh "${variants[@]}" > "$host/variants.log" 2>&1
 "$RUNNER" parse --log "$host/variants.log" --variant cross --out "$host/variants.json" | tail -n 1
 
+# A kernel a user can install: the rust kernel packaged by bindeb-pkg, the
+# package checked and its image booted (scripts/deb.sh smoke).  After the
+# cross-variant checks: packaging relinks build/rust/vmlinux (its version).
+deb_run=0
+if in_run rust; then
+	deb_run=1
+	step "deb: the rust kernel as a Debian package, booted"
+	scripts/deb.sh smoke > "$host/deb.out" 2>&1
+	tail -n 5 "$host/deb.out"
+	if [ -f out/deb/smoke.log ]; then
+		"$RUNNER" parse --log out/deb/smoke.log --variant deb --out out/deb/results.json | tail -n 1
+	else
+		printf '##> suite-begin deb/package\n1..1\nnot ok 1 deb.sh smoke wrote no log (see out/host/deb.out)\n##> suite-end deb/package rc=1\n##> guest-exit: ok\n' > "$host/deb-fail.log"
+		mkdir -p out/deb
+		"$RUNNER" parse --log "$host/deb-fail.log" --variant deb --out out/deb/results.json > /dev/null
+	fi
+	results+=("$top/out/deb/results.json")
+fi
+
 # Every part this run was to report must have results: a results file left out
 # of the list below, or one of the wrong variant, fails the summary.
 required=(--require host --require cross --require bench)
@@ -177,6 +197,7 @@ for v in "${variants[@]}"; do
 	required+=(--require "$v")
 	[ "$v" = rust ] && required+=(--require lint)
 done
+[ $deb_run = 0 ] || required+=(--require deb)
 
 step "summary (total $(mmss $((SECONDS - t0))))"
 exec "$RUNNER" summary "${settings[@]}" "${required[@]}" --expect "$top/configs/expected.tsv" \

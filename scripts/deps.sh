@@ -47,6 +47,11 @@ pkgs=(
 	rsync:/usr/bin/rsync
 	git:/usr/bin/git
 	dpkg-dev:/usr/bin/dpkg-architecture
+	# make deb: the kernel's bindeb-pkg runs debhelper and checks its build
+	# dependencies (kmod, libdw-dev besides the above)
+	debhelper:/usr/bin/dh_testdir
+	kmod:/usr/bin/kmod
+	libdw-dev:/usr/include/elfutils/libdw.h
 	python3-sphinx:/usr/bin/sphinx-build
 )
 

@@ -3,6 +3,7 @@
  * autokill-run - run a command that cannot outlive this process
  *
  * Usage: autokill-run [-q] -- COMMAND [ARG...]
+ *        autokill-run --help     (a manual page's worth, on stdout)
  *
  * COMMAND is started with clone3(CLONE_PIDFD | CLONE_AUTOREAP |
  * CLONE_PIDFD_AUTOKILL | CLONE_NNP) and execvp().  The pidfd clone3()
@@ -48,6 +49,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -105,8 +107,50 @@ struct pidfd_info_ver0 {
 static void bad_usage(void)
 {
 	fprintf(stderr, "usage: %s [-q] -- COMMAND [ARG...]\n", PROG);
+	fprintf(stderr, "       %s --help\n", PROG);
 	exit(2);
 }
+
+static const char help_text[] =
+	"NAME\n"
+	"    autokill-run - run a command that cannot outlive autokill-run\n"
+	"\n"
+	"SYNOPSIS\n"
+	"    autokill-run [-q] [--] COMMAND [ARG...]\n"
+	"    autokill-run -h | --help\n"
+	"\n"
+	"DESCRIPTION\n"
+	"    Starts COMMAND with clone3(CLONE_PIDFD | CLONE_AUTOREAP |\n"
+	"    CLONE_PIDFD_AUTOKILL | CLONE_NNP) and execvp(), and waits for it.\n"
+	"    The kernel sends SIGKILL to COMMAND's thread group when the pidfd\n"
+	"    clone3() returned is closed, which happens when autokill-run exits\n"
+	"    for any reason: a normal exit, a crash, SIGKILL.  There is no window\n"
+	"    in which COMMAND runs unarmed, and neither exec nor a change of\n"
+	"    credentials cancels the kill (unlike PR_SET_PDEATHSIG).\n"
+	"\n"
+	"    Only COMMAND's own thread group is killed: processes it forks\n"
+	"    survive it.  COMMAND runs with no_new_privs: set-user-ID and\n"
+	"    set-group-ID bits and file capabilities give it nothing.\n"
+	"    SIGINT and SIGTERM sent to autokill-run are forwarded to COMMAND.\n"
+	"\n"
+	"OPTIONS\n"
+	"    -q, --quiet  do not report on stderr how COMMAND ended\n"
+	"    -h, --help   print this text and exit\n"
+	"\n"
+	"EXIT STATUS\n"
+	"    COMMAND's exit status, or 128 + N if a signal N killed it; 126 if\n"
+	"    COMMAND could not be executed, 127 if it was not found; 1 if it\n"
+	"    could not be started, in particular on a kernel without\n"
+	"    CLONE_PIDFD_AUTOKILL (Linux 7.1 and later have it); 2 on a usage\n"
+	"    error.\n"
+	"\n"
+	"EXAMPLE\n"
+	"    autokill-run -- sleep 1000 &  kill -KILL $!\n"
+	"        sleep dies with autokill-run, although nothing signalled it.\n"
+	"\n"
+	"SEE ALSO\n"
+	"    clone(2), pidfd_open(2), prctl(2) (PR_SET_PDEATHSIG),\n"
+	"    Documentation/userspace-api/clone3-autokill.rst\n";
 
 static pid_t sys_clone3(struct clone_args *args)
 {
@@ -182,10 +226,23 @@ int main(int argc, char **argv)
 	int quiet = 0, pidfd = -1, sfd, status, opt;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+q")) != -1) {
-		if (opt != 'q')
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(help_text, stdout);
+			return 0;
+		default:
 			bad_usage();
-		quiet = 1;
+		}
 	}
 	if (optind >= argc)
 		bad_usage();
