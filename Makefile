@@ -22,6 +22,7 @@
 #   make sizes            the object sizes of the port and of the C it replaces
 #   make userns-gate      Debian's userns sysctl closed: matrices still identical
 #   make deb [CONFIG=f]   Debian packages of the patched kernel in out/deb (bindeb-pkg)
+#   make deb-config [CONFIG=f]  only its configuration step, checked
 #   make deb-check        the rust kernel packaged, checked and booted (in make check)
 #   make install-tools [PREFIX=/usr/local]  install autokill-run
 #   make mutants [IDS=...] mutation testing: every mutant of the port must be killed
@@ -85,7 +86,7 @@ all: deps runner
 	echo "results:     $(call OUT,$(AV))/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,33p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,34p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -218,9 +219,12 @@ check-debug: deps runner
 # out/deb: from CONFIG=<file> (default: the running kernel's /boot/config-*)
 # merged with configs/deb.config and verified; LOCALMODCONFIG=1 trims it.
 # deb-check: the rust kernel packaged, the package checked, its image booted.
-.PHONY: deb deb-check
+.PHONY: deb deb-config deb-check
 deb: deps runner
 	$(Q)scripts/deb.sh build
+
+deb-config: deps runner
+	$(Q)scripts/deb.sh config
 
 deb-check: deps runner
 	$(Q)scripts/variant.sh rust selftests

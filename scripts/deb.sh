@@ -5,7 +5,7 @@
 # own bindeb-pkg (make deb), and the smoke test of such a package that make
 # check runs.
 #
-# Usage: deb.sh build | smoke
+# Usage: deb.sh build | config | smoke
 #
 # build (make deb): the configuration starts from CONFIG (a file), by default
 #   the running kernel's /boot/config-$(uname -r) when there is one, merged
@@ -15,6 +15,8 @@
 #   patched tree in build/deb.  With neither CONFIG nor /boot/config-*, the
 #   rust variant's kernel is packaged instead (tinyconfig-based: it boots in
 #   this project's QEMU, not on real hardware), with a warning.
+# config (make deb-config): the configuration step of build alone, to check a
+#   distribution's config before its hours-long build.
 # smoke (make deb-check, part of make check): the rust variant's kernel
 #   packaged as above; the image package checked (its kernel image, its
 #   config with CONFIG_CLONE_AUTOKILL_RUST=y, System.map, a version that is
@@ -60,12 +62,13 @@ package() {
 image_deb() { ls "$out"/linux-image-*.deb 2> /dev/null | grep -v -- '-dbg_' | head -n 1; }
 
 case $what in
-build)
+build | config)
 	config=${CONFIG:-}
 	if [ -z "$config" ] && [ -f "/boot/config-$(uname -r)" ]; then
 		config=/boot/config-$(uname -r)
 	fi
 	if [ -z "$config" ]; then
+		[ "$what" = build ] || die "no CONFIG= and no /boot/config-$(uname -r): nothing to configure"
 		echo "deb: no CONFIG= and no /boot/config-$(uname -r): packaging the rust variant's" \
 			"kernel, which boots in this project's QEMU only (CONFIG=<file> for a real machine)" >&2
 		"$top/scripts/variant.sh" rust kernel
@@ -90,7 +93,9 @@ build)
 	fi
 	"$RUNNER" verify-config "$build/.config" "$top/configs/deb.config" ||
 		die "the configuration lacks what the feature needs (above; log: $build/config.log)"
-	say "configured in $((SECONDS - start)) s: $(grep -c '=[ym]$' "$build/.config") options set"
+	say "configured in $((SECONDS - start)) s: $(grep -c '=[ym]$' "$build/.config") options set," \
+		"$(grep -c '=m$' "$build/.config") of them modules (${build#"$top"/}/.config)"
+	[ "$what" = build ] || exit 0
 	package "$build" || exit 1
 	say "done in $((SECONDS - start)) s; install: dpkg -i ${out#"$top"/}/linux-image-*.deb"
 	;;
