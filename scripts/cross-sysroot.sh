@@ -22,6 +22,7 @@ stamp=$root/.packages
 
 die() { echo "cross-sysroot: error: $*" >&2; exit 1; }
 say() { echo "  SYSROOT [$arch] $*" >&2; }
+. "$(dirname "$0")/apt.sh"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${PKGS[*]}" ] && [ -x "$root/bin/busybox" ]; then
 	echo "$root"
@@ -30,20 +31,15 @@ fi
 
 suite=$( . /etc/os-release 2> /dev/null && echo "${VERSION_CODENAME:-}")
 [ -n "$suite" ] || die "no VERSION_CODENAME in /etc/os-release: cannot tell the Debian suite"
-uris=$( { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{for (i = 2; i <= NF; i++) print $i}' || true;
-	  grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}' || true; } |
-	grep -E '/debian/?$' | sort -u || true)
+uris=$(apt_uris)
 [ -n "$uris" ] || die "no Debian archive URI in /etc/apt/sources.list{,.d}"
 apt=$CACHE/apt/$arch
-mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+mkdir -p "$apt"
 : > "$apt/sources.list"
 for u in $uris; do
 	echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $u $suite main" >> "$apt/sources.list"
 done
-aptopts=(-o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=-
-	 -o Dir::State::Lists="$apt/lists" -o Dir::Cache::archives="$apt/archives"
-	 -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Get::List-Cleanup=0
-	 -o APT::Architectures="$(dpkg --print-architecture),$arch")
+apt_opts "$apt/sources.list" "$apt/lists" "$apt/archives" -o APT::Architectures="$(dpkg --print-architecture),$arch"
 say "apt-get update ($suite, $arch)"
 apt-get -q "${aptopts[@]}" update > "$apt/update.log" 2>&1 ||
 	{ tail -n 20 "$apt/update.log" >&2; die "apt-get update for $suite/$arch failed (log: $apt/update.log)"; }

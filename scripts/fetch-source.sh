@@ -33,6 +33,7 @@ KSUITE=${KSUITE:-trixie-backports}
 CACHE=${CACHE:-$HOME/.cache/pidfd-autokill-rs}
 
 die() { echo "fetch-source: error: $*" >&2; exit 1; }
+. "$(dirname "$0")/apt.sh"
 say() { echo "  SRC     $*"; }
 
 unpack_tarball() {
@@ -54,19 +55,15 @@ unpack_tarball() {
 # "deb-src" lines.  The system's apt configuration is not touched.
 apt_setup() {
 	local kind=$1 uris u
-	uris=$( { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{for (i = 2; i <= NF; i++) print $i}' || true;
-		  grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}' || true; } |
-		grep -E '/debian/?$' | sort -u || true)
+	uris=$(apt_uris)
 	[ -n "$uris" ] || die "no Debian archive URI found in /etc/apt/sources.list{,.d}; pass KSRC=<tree or tarball>"
-	mkdir -p "$CACHE/apt/$kind/lists/partial" "$CACHE/apt/archives/partial"
+	mkdir -p "$CACHE/apt/$kind"
 	list="$CACHE/apt/$kind/sources.list"
 	: > "$list"
 	for u in $uris; do
 		echo "$kind [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $u $KSUITE main" >> "$list"
 	done
-	aptopts=(-o Dir::Etc::sourcelist="$list" -o Dir::Etc::sourceparts=-
-		 -o Dir::State::Lists="$CACHE/apt/$kind/lists" -o Dir::Cache::archives="$CACHE/apt/archives"
-		 -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Get::List-Cleanup=0)
+	apt_opts "$list" "$CACHE/apt/$kind/lists" "$CACHE/apt/archives"
 	say "apt-get update ($KSUITE, $kind)"
 	apt-get -q "${aptopts[@]}" update > "$CACHE/apt/$kind/update.log" 2>&1 ||
 		{ tail -n 20 "$CACHE/apt/$kind/update.log" >&2; die "apt-get update for $KSUITE failed"; }

@@ -313,23 +313,26 @@ fn run_inner(o: &BootOpts, start: Instant) -> i32 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn args() {
-        let o = BootOpts {
-            arch: Arch::X86_64,
+    fn opts(arch: Arch, icount: bool, append: &str) -> BootOpts {
+        BootOpts {
+            arch,
             kernel: "k".into(),
             initrd: "i".into(),
             log: "l".into(),
             timeout: 1,
-            icount: true,
-            append: " x=1 ".into(),
+            icount,
+            append: append.into(),
             mem: "1G".into(),
             smp: "2".into(),
             qemu: "q".into(),
             quiet: true,
             interactive: false,
-        };
-        let a = qemu_args(&o).join(" ");
+        }
+    }
+
+    #[test]
+    fn args() {
+        let a = qemu_args(&opts(Arch::X86_64, true, " x=1 ")).join(" ");
         assert!(a.starts_with(
             "-accel tcg -cpu max,-rdrand,-rdseed -m 1G -smp 2 -no-reboot -nographic -monitor none -serial stdio"
         ));
@@ -342,26 +345,11 @@ mod tests {
 
     #[test]
     fn args_arm64() {
-        let mut o = BootOpts {
-            arch: Arch::Arm64,
-            kernel: "k".into(),
-            initrd: "i".into(),
-            log: "l".into(),
-            timeout: 1,
-            icount: false,
-            append: String::new(),
-            mem: "1G".into(),
-            smp: "2".into(),
-            qemu: "q".into(),
-            quiet: true,
-            interactive: false,
-        };
-        let a = qemu_args(&o).join(" ");
+        let a = qemu_args(&opts(Arch::Arm64, false, "")).join(" ");
         assert!(a.starts_with("-accel tcg -machine virt -cpu max,pauth-impdef=on -m 1G"));
         assert!(a.ends_with("-append console=ttyAMA0 panic=-1 oops=panic panic_on_warn=1"));
         assert!(!a.contains("-icount"));
-        o.icount = true;
-        let a = qemu_args(&o).join(" ");
+        let a = qemu_args(&opts(Arch::Arm64, true, "")).join(" ");
         assert!(a.contains("-cpu cortex-a72 "));
         assert!(a.contains("-icount shift=0,align=off,sleep=off"));
     }
