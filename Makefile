@@ -30,8 +30,9 @@
 #   make distclean        also remove the unpacked source trees
 #
 # V=1 shows full commands; JOBS=n sets the build parallelism (default 3);
-# CCACHE=0 builds without the compiler cache; PROGRESS=s (default 30, 0: off)
-# how often a kernel build reports its progress.
+# CCACHE=0 or 1: no compiler cache, or one for every variant (default: for
+# those that share objects); PROGRESS=s (default 30, 0: off): how often a
+# kernel build reports its progress.
 
 VARIANT ?= rust
 # The guest's architecture: x86_64 (the default) or arm64, cross-built and run
@@ -86,7 +87,7 @@ all: deps runner
 	echo "results:     $(call OUT,$(AV))/results.json"; exit $$rc
 
 help:
-	$(Q)sed -n '3,34p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,35p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps.sh

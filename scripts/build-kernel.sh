@@ -14,12 +14,15 @@
 # The merged configuration is verified: every option a fragment requests
 # must be in the final .config, or the build stops and names it.
 #
-# Compiler cache: clang runs through ccache (CCACHE=0 turns it off), cache in
-# $CACHE/ccache.  ccache is put in front of clang on PATH, so kbuild's command
-# lines stay the same with and without it.  CCACHE_BASEDIR makes the paths
-# under build/ relative: variants built from the same tree (c and rust, and
-# their arm64 twins) share objects wherever the configuration does not change
-# the preprocessed source.  Each build logs its hits and misses.
+# Compiler cache: clang runs through ccache, cache in $CACHE/ccache.  ccache
+# is put in front of clang on PATH, so kbuild's command lines stay the same
+# with and without it.  CCACHE_BASEDIR makes the paths under build/ relative:
+# variants built from the same tree and configured alike (c and rust, their
+# arm64 twins, make mutants' kernels) share every object whose preprocessed
+# source the configuration does not change.  CCACHE=auto (the default) uses it
+# for those; upstream (its own tree) and debug (its own compiler flags) would
+# only pay ccache's preprocessing on every miss: CCACHE=1 caches them too,
+# CCACHE=0 nothing.  Each build logs its hits and misses.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +45,14 @@ kmake() { make -s -C "$src" O="$build" "${KMAKE_ARGS[@]}" "$@"; }
 mkdir -p "$build" "$out"
 ccache_stats() { ccache --print-stats 2> /dev/null |
 	awk '$1 ~ /^(direct|preprocessed)_cache_hit$/ { h += $2 } $1 == "cache_miss" { m += $2 } END { print h + 0, m + 0 }'; }
-if [ "${CCACHE:-1}" = 1 ]; then
+use_ccache=${CCACHE:-auto}
+if [ "$use_ccache" = auto ]; then
+	case $kvariant in
+	c | rust | mutant) use_ccache=1 ;;
+	*) use_ccache=0 ;;
+	esac
+fi
+if [ "$use_ccache" = 1 ]; then
 	command -v ccache > /dev/null || die "ccache not found (Debian package ccache; CCACHE=0 builds without it)"
 	mkdir -p "$CACHE/ccache/bin"
 	for c in clang clang-19; do ln -sfn "$(command -v ccache)" "$CACHE/ccache/bin/$c"; done
@@ -75,7 +85,7 @@ fi
 
 start=$SECONDS
 say "building $image for $karch (-j$JOBS; log: $build/build.log)"
-[ "${CCACHE:-1}" = 1 ] && read -r hits0 miss0 < <(ccache_stats)
+[ "$use_ccache" = 1 ] && read -r hits0 miss0 < <(ccache_stats)
 # Progress: kbuild's one line per step ("  CC      kernel/fork.o") counted every
 # PROGRESS seconds (default 30; 0 for none), against the step count of this
 # variant's last build from scratch ($CACHE/progress) when there was one.
@@ -111,7 +121,7 @@ if [ $krc != 0 ]; then
 	die "kernel build of variant '$variant' failed (full log: $build/build.log)"
 fi
 cc=
-if [ "${CCACHE:-1}" = 1 ]; then
+if [ "$use_ccache" = 1 ]; then
 	read -r hits miss < <(ccache_stats)
 	hits=$((hits - hits0)) miss=$((miss - miss0))
 	cc="; ccache: $hits hits, $miss misses"
