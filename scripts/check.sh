@@ -29,7 +29,7 @@ variants=("$@")
 host=$top/out/host
 
 # The effective settings, and those that reduce coverage.
-DEFAULT_VARIANTS="upstream c rust debug rust-arm64 c-arm64"   # the Makefile's VARIANTS
+DEFAULT_VARIANTS="upstream c rust debug rust-arm64"   # the Makefile's VARIANTS
 DEFAULT_BENCH_VARIANTS="upstream c rust"   # bench.sh's
 sorted() { printf '%s\n' $1 | sort -u | paste -sd' '; }
 settings=() reduced=()
